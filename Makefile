@@ -1,0 +1,51 @@
+# Two commands for readers and CI: `make book` and `make test` (see README.md).
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+VENDOR := _extra/vendor/.versions
+
+.PHONY: book test lint unit lab clean help execute
+
+help:
+	@echo "make book   build the website into _build/html"
+	@echo "make test   lint, unit tests + strict nbval, strict site build, browser test"
+	@echo "make lab    JupyterLab on the book"
+	@echo "make clean  remove build outputs (keeps .venv)"
+
+$(STAMP): requirements.txt pyproject.toml
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -r requirements.txt
+	@touch $(STAMP)
+
+$(VENDOR): scripts/fetch_vendor.sh
+	bash scripts/fetch_vendor.sh
+
+book: $(STAMP) $(VENDOR)
+	@bash scripts/invalidate_cache.sh
+	$(BIN)/jupyter-book build .
+	@echo "The book is in _build/html: open file://$(CURDIR)/_build/html/index.html"
+
+lint: $(STAMP)
+	$(BIN)/ruff check dgm_utils tests benchmarks scripts
+	$(BIN)/ruff format --check dgm_utils tests benchmarks scripts
+
+unit: $(STAMP)
+	$(BIN)/pytest --nbval
+
+test: lint unit $(VENDOR)
+	@bash scripts/invalidate_cache.sh
+	$(BIN)/jupyter-book build --all -W -n --keep-going .
+	bash scripts/ensure_chromium.sh
+	$(BIN)/pytest --site tests/site
+
+lab: $(STAMP)
+	$(BIN)/jupyter lab chapters/
+
+clean:
+	rm -rf _build _extra .pytest_cache .ruff_cache
+
+execute: $(STAMP)
+	$(BIN)/python scripts/execute_notebooks.py $(NB)

@@ -1,0 +1,43 @@
+"""Shared code of the deep generative models course companion.
+
+Every chapter imports this package as ``import dgm_utils as du``. Importing it does no
+work: submodules (and torch, ipywidgets) are imported on first use of a name.
+"""
+
+from __future__ import annotations
+
+import importlib
+
+__version__ = "0.1.0"
+
+# Public name -> the submodule that defines it. One line per module.
+_EXPORTS: dict[str, tuple[str, ...]] = {
+    "datasets": ("load_binarized_digits",),
+    "plotting": ("show_images",),
+    "training": ("train", "TrainingHistory", "default_device"),
+    "widgets": ("Explorer", "explore"),
+    "exercises": ("check",),
+    "mixtures": ("BernoulliMixture", "GaussianMixture"),
+    "discrete": (),
+    "bayesnet": ("BayesianNetwork",),
+    "classifiers": ("BernoulliNaiveBayes", "GaussianNaiveBayes", "LogisticRegression"),
+    "autoregressive": ("FVSBN", "NADE"),
+    "vae": ("VAE",),
+}
+_SUBMODULES = frozenset(_EXPORTS) | {"_validation"}
+_NAME_TO_MODULE = {name: mod for mod, names in _EXPORTS.items() for name in names}
+
+__all__ = sorted(_NAME_TO_MODULE) + sorted(_EXPORTS)
+
+
+def __getattr__(name: str):
+    if name in _SUBMODULES:
+        return importlib.import_module(f"{__name__}.{name}")
+    if name in _NAME_TO_MODULE:
+        module = importlib.import_module(f"{__name__}.{_NAME_TO_MODULE[name]}")
+        return getattr(module, name)
+    raise AttributeError(f"module 'dgm_utils' has no attribute {name!r}")
+
+
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | set(__all__))

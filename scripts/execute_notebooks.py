@@ -1,0 +1,34 @@
+"""Execute chapter notebooks in place, top to bottom, as they are committed.
+
+Usage: python scripts/execute_notebooks.py chapters/02_discrete_distributions.ipynb [...]
+(``make execute`` runs it on every chapter). Prints each notebook's wall-clock time.
+"""
+
+import sys
+import time
+from pathlib import Path
+
+import nbformat
+from nbclient import NotebookClient
+
+
+def execute(path: Path, timeout: int = 600) -> float:
+    nb = nbformat.read(path, as_version=4)
+    client = NotebookClient(
+        nb,
+        timeout=timeout,
+        kernel_name="python3",
+        resources={"metadata": {"path": str(path.parent)}},
+        record_timing=False,
+    )
+    start = time.perf_counter()
+    client.execute()
+    seconds = time.perf_counter() - start
+    nbformat.write(nb, path)
+    return seconds
+
+
+if __name__ == "__main__":
+    paths = [Path(p) for p in sys.argv[1:]] or sorted(Path("chapters").glob("*.ipynb"))
+    for p in paths:
+        print(f"{p}: {execute(p):.1f} s", flush=True)
