@@ -583,30 +583,64 @@ class JointTable:
         -------
         bool
         """
+        xs, ys, given = self._check_disjoint(xs, ys, given)
+        atol = check_float(atol, "atol", low=0.0)
+        pz, pzx, pzy, pzxy = self._four_marginals(xs, ys, given)
+        lhs, rhs = pzxy * pz, pzx * pzy
+        return bool(np.allclose(lhs, rhs, atol=atol, rtol=0))
+
+    def mutual_information(
+        self, xs: Sequence[str], ys: Sequence[str], given: Sequence[str] = ()
+    ) -> float:
+        r"""The (conditional) mutual information :math:`I(X; Y \mid Z)`, in nats.
+
+        .. math:: I(X; Y \mid Z) = \sum_{x, y, z} p(x, y, z)
+            \log \frac{p(x, y, z)\, p(z)}{p(x, z)\, p(y, z)} \geq 0,
+
+        zero exactly when :math:`X \perp Y \mid Z` (see :meth:`is_independent`).
+
+        Parameters
+        ----------
+        xs, ys : sequence of str
+            Disjoint, non-empty sets of variables.
+        given : sequence of str, default ()
+
+        Returns
+        -------
+        float
+        """
+        xs, ys, given = self._check_disjoint(xs, ys, given)
+        pz, pzx, pzy, pzxy = self._four_marginals(xs, ys, given)
+        mask = pzxy > 0
+        # On the support of p(x, y, z) every marginal in the ratio is positive too.
+        log_ratio = np.log(np.where(mask, pzxy * pz, 1.0)) - np.log(np.where(mask, pzx * pzy, 1.0))
+        return float(max(np.sum(np.where(mask, pzxy * log_ratio, 0.0)), 0.0))
+
+    def _check_disjoint(self, xs, ys, given):
         xs, ys = self._check_vars(xs, "xs"), self._check_vars(ys, "ys")
         given = self._check_vars(given, "given")
-        atol = check_float(atol, "atol", low=0.0)
         if not xs or not ys:
             raise ValueError("xs and ys must each name at least one variable.")
-        for a, b, la, lb in (
-            (xs, ys, "xs", "ys"),
-            (xs, given, "xs", "given"),
-            (ys, given, "ys", "given"),
-        ):
+        pairs = ((xs, ys, "xs", "ys"), (xs, given, "xs", "given"), (ys, given, "ys", "given"))
+        for a, b, la, lb in pairs:
             both = sorted(set(a) & set(b))
             if both:
                 raise ValueError(f"{both} appear in both {la} and {lb}; the sets must be disjoint.")
-        nx, ny = len(xs), len(ys)
-        pz = self._marginal_array(given)
-        pzx = self._marginal_array(given + xs)
-        pzy = self._marginal_array(given + ys)
-        pzxy = self._marginal_array(given + xs + ys)
-        nz = len(given)
-        lhs = pzxy * pz.reshape(pz.shape + (1,) * (nx + ny))
-        rhs = pzx.reshape(pzx.shape + (1,) * ny) * pzy.reshape(
-            pzy.shape[:nz] + (1,) * nx + pzy.shape[nz:]
+        return xs, ys, given
+
+    def _four_marginals(self, xs, ys, given):
+        """p(z), p(z, x), p(z, y), p(z, x, y), broadcast to the axes (z..., x..., y...)."""
+        nz, nx, ny = len(given), len(xs), len(ys)
+        pz = self._marginal_array(given).reshape(
+            tuple(self.cardinality[g] for g in given) + (1,) * (nx + ny)
         )
-        return bool(np.allclose(lhs, rhs, atol=atol, rtol=0))
+        pzx = self._marginal_array(given + xs).reshape(pz.shape[:nz] + self._shape(xs) + (1,) * ny)
+        pzy = self._marginal_array(given + ys).reshape(pz.shape[:nz] + (1,) * nx + self._shape(ys))
+        pzxy = self._marginal_array(given + xs + ys)
+        return pz, pzx, pzy, pzxy
+
+    def _shape(self, variables) -> tuple[int, ...]:
+        return tuple(self.cardinality[v] for v in variables)
 
     @classmethod
     def from_samples(
@@ -773,7 +807,9 @@ class _BinaryDensity:
 
     def _check_fitted(self) -> None:
         if not hasattr(self, "n_features_in_"):
-            raise RuntimeError(
+            from sklearn.exceptions import NotFittedError  # a ValueError and AttributeError
+
+            raise NotFittedError(
                 f"This {type(self).__name__} instance is not fitted yet; call fit(X) first."
             )
 
