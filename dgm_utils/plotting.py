@@ -105,3 +105,138 @@ def show_images(
     if title is not None:
         ax.set_title(title)
     return ax
+
+
+def plot_pmf(probs, empirical=None, ax=None, *, labels=None, title: str | None = None):
+    """Bars of a probability mass function, next to empirical frequencies if given.
+
+    Introduced in chapter 2, Discrete distributions.
+
+    Parameters
+    ----------
+    probs : array of shape (k,)
+        The true probabilities.
+    empirical : array of shape (k,), optional
+        Observed frequencies, drawn as a second bar beside each true one.
+    ax : matplotlib Axes, optional
+    labels : sequence of str, optional
+        Outcome names (``0 .. k-1`` by default).
+    title : str, optional
+
+    Returns
+    -------
+    ax : matplotlib Axes
+    """
+    ax = _get_ax(ax)
+    probs = np.asarray(probs, dtype=np.float64)
+    if probs.ndim != 1:
+        raise ValueError(f"Expected probs of shape (k,), got {describe(probs)}.")
+    k = probs.shape[0]
+    x = np.arange(k)
+    width = 0.4 if empirical is not None else 0.8
+    offset = -width / 2 if empirical is not None else 0.0
+    ax.bar(x + offset, probs, width, color=OKABE_ITO[0], label="true $p$")
+    if empirical is not None:
+        empirical = np.asarray(empirical, dtype=np.float64)
+        if empirical.shape != probs.shape:
+            raise ValueError(
+                f"empirical must have the shape of probs, {probs.shape}, got {empirical.shape}."
+            )
+        ax.bar(x + width / 2, empirical, width, color=OKABE_ITO[1], label="empirical")
+        ax.legend(frameon=False)
+    ax.set_xticks(x, [str(v) for v in labels] if labels is not None else [str(v) for v in x])
+    ax.set_ylabel("probability")
+    if title is not None:
+        ax.set_title(title)
+    return ax
+
+
+def plot_running_frequency(x, p: float, ax=None, *, color=OKABE_ITO[0], band: bool = True):
+    """The running fraction of ones in a 0/1 sequence against the number of draws (log scale).
+
+    Introduced in chapter 2, Discrete distributions: the law of large numbers. With
+    ``band``, the region :math:`p \\pm 2\\sqrt{p(1-p)/n}` (two standard errors) is shaded.
+
+    Parameters
+    ----------
+    x : array of shape (n,)
+        Binary draws.
+    p : float
+        The true probability of a one, drawn as a dashed line.
+    ax : matplotlib Axes, optional
+    color : colour of the running frequency, default the first Okabe-Ito colour.
+    band : bool, default True
+
+    Returns
+    -------
+    ax : matplotlib Axes
+    """
+    ax = _get_ax(ax)
+    x = np.asarray(x, dtype=np.float64)
+    if x.ndim != 1 or x.size == 0:
+        raise ValueError(f"Expected x of shape (n,) with n >= 1, got {describe(x)}.")
+    n = np.arange(1, x.size + 1)
+    if band:
+        se = 2 * np.sqrt(p * (1 - p) / n)
+        ax.fill_between(n, p - se, p + se, color="#d9d9d9", label=r"$p \pm 2$ s.e.")
+    ax.plot(n, np.cumsum(x) / n, color=color, lw=1.2, label="running frequency")
+    ax.axhline(p, color="black", ls="--", lw=1, label="$p$")
+    ax.set_xscale("log")
+    ax.set_xlim(1, x.size)
+    ax.set_ylim(0, 1)
+    ax.set_xlabel("number of draws $n$")
+    ax.set_ylabel("fraction of ones")
+    return ax
+
+
+def plot_pixel_order(order, shape=(8, 8), ax=None, *, image=None, title: str | None = None):
+    """The path a pixel ordering takes through an image grid, as arrows from pixel to pixel.
+
+    Introduced in chapter 3, Chain rule and conditional independence.
+
+    Parameters
+    ----------
+    order : array of shape (height * width,)
+        Flat pixel indices in visiting order (e.g. from ``dgm_utils.discrete.pixel_order``).
+    shape : tuple of int, default (8, 8)
+    ax : matplotlib Axes, optional
+    image : array of shape (height * width,), optional
+        Drawn underneath (e.g. a mean image), grey scale.
+    title : str, optional
+
+    Returns
+    -------
+    ax : matplotlib Axes
+    """
+    ax = _get_ax(ax)
+    h, w = shape
+    order = np.asarray(order)
+    if order.shape != (h * w,):
+        raise ValueError(
+            f"Expected order of shape ({h * w},) for a {h}x{w} grid, got {order.shape}."
+        )
+    if image is not None:
+        ax.imshow(np.asarray(image, dtype=float).reshape(h, w), cmap="gray_r", vmin=0, vmax=1)
+    r, c = np.divmod(order, w)
+    ax.plot(c, r, color=OKABE_ITO[0], lw=1)
+    ax.quiver(
+        c[:-1],
+        r[:-1],
+        np.diff(c),
+        np.diff(r),
+        angles="xy",
+        scale_units="xy",
+        scale=1,
+        color=OKABE_ITO[0],
+        width=0.006,
+        headwidth=4,
+    )
+    ax.plot(c[0], r[0], "o", color=OKABE_ITO[1], ms=6, label="first pixel")
+    ax.set_xlim(-0.5, w - 0.5)
+    ax.set_ylim(h - 0.5, -0.5)
+    ax.set_aspect("equal")
+    ax.set_xticks([])
+    ax.set_yticks([])
+    if title is not None:
+        ax.set_title(title)
+    return ax
