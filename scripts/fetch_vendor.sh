@@ -28,5 +28,11 @@ cp "$tmp"/requirejs-*/package/require.js "$dest/requirejs/require.js"
 cp -r "$tmp"/jupyter-widgets-html-manager-*/package/dist/. "$dest/html-manager/"
 # Only the AMD embedder (and the fonts it references) is used by the pages.
 rm -f "$dest"/html-manager/*.map "$dest"/html-manager/embed.js "$dest"/html-manager/embed.js.LICENSE.txt
+# The embedder's stylesheet asks for its icon fonts relative to the page, at
+# @jupyter-widgets/html-manager/dist/; every notebook page lives in chapters/.
+fonts="_extra/chapters/@jupyter-widgets/html-manager/dist"
+rm -rf _extra/chapters && mkdir -p "$fonts"
+cp "$dest"/html-manager/*.woff2 "$dest"/html-manager/*.woff "$dest"/html-manager/*.ttf \
+   "$dest"/html-manager/*.eot "$dest"/html-manager/*.svg "$fonts/"
 echo "$want" > "$stamp"
 echo "vendored $want into $dest"
