@@ -1,0 +1,695 @@
+"""Generative and discriminative classifiers: naive Bayes and logistic regression.
+
+Introduced in chapter 5, Generative versus discriminative. Naive Bayes models the joint
+``p(y, x) = p(y) prod_i p(x_i | y)`` and classifies by Bayes' rule; logistic regression models
+only ``p(y | x) = softmax(W x + b)``. Both follow scikit-learn's conventions (``fit`` returns
+``self``, learned values end in ``_``), so they can be checked against ``BernoulliNB``,
+``GaussianNB`` and ``LogisticRegression`` line by line.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import functools
+from collections.abc import Callable, Mapping, Sequence
+
+import numpy as np
+
+from ._validation import check_binary, check_float, check_int, check_labels, check_matrix, check_rng
+
+
+class NotFittedError(ValueError, AttributeError):
+    """Raised when a classifier is used before ``fit`` (as scikit-learn's ``NotFittedError``)."""
+
+
+class ConvergenceWarning(UserWarning):
+    """The optimiser stopped at ``max_iter`` before the gradient met the tolerance."""
+
+
+# --------------------------------------------------------------------------------------
+# Shared checks
+# --------------------------------------------------------------------------------------
+
+
+@functools.cache
+def _blas_controller():
+    from threadpoolctl import ThreadpoolController
+
+    return ThreadpoolController()
+
+
+def _single_threaded_blas():
+    """One BLAS thread for the duration of a block (restored after it).
+
+    The matrix products here are small (thousands of rows, tens of columns); threaded BLAS
+    spends more on waking and synchronising threads than it saves, and on a busy machine a
+    descheduled thread can make each product 100 times slower.
+    """
+    try:
+        return _blas_controller().limit(limits=1, user_api="blas")
+    except ImportError:  # pragma: no cover - threadpoolctl comes with scikit-learn
+        return contextlib.nullcontext()
+
+
+def _reject_nan(X, name: str = "X") -> None:
+    """NaN means "unobserved" at prediction time only; say so when it appears in training."""
+    arr = np.asarray(X)
+    if arr.dtype.kind in "fc" and np.isnan(arr).any():
+        i, j = np.argwhere(np.isnan(arr))[0]
+        raise ValueError(
+            f"{name} contains NaN, first at [{i}, {j}]. Training data must be fully observed: "
+            "NaN marks an unobserved feature only at prediction time (predict_proba), where "
+            "naive Bayes marginalises it out. Drop or impute incomplete training rows first."
+        )
+
+
+def _encode_labels(y, n_samples: int) -> tuple[np.ndarray, np.ndarray]:
+    """``classes`` (sorted, unique) and ``y`` as indices into them; at least two classes."""
+    y = check_labels(y, n_samples)
+    classes, y_idx = np.unique(y, return_inverse=True)
+    if classes.size < 2:
+        raise ValueError(
+            f"y has a single class ({classes[0]!r}) in all {n_samples} samples; a classifier needs "
+            "examples of at least two classes."
+        )
+    return classes, y_idx
+
+
+def _log_normalise(jll: np.ndarray) -> np.ndarray:
+    """Bayes' rule in log space: ``log p(y | x) = jll - logsumexp_y jll`` along axis 1."""
+    m = jll.max(axis=1, keepdims=True)
+    return jll - (m + np.log(np.exp(jll - m).sum(axis=1, keepdims=True)))
+
+
+class _Classifier:
+    """``predict`` / ``predict_proba`` / ``score`` from ``predict_log_proba`` or logits."""
+
+    classes_: np.ndarray
+
+    def _check_fitted(self) -> None:
+        if not hasattr(self, "classes_"):
+            raise NotFittedError(
+                f"This {type(self).__name__} instance is not fitted yet; call fit(X, y) first."
+            )
+
+    def predict_log_proba(self, X) -> np.ndarray:  # pragma: no cover - overridden
+        raise NotImplementedError
+
+    def predict_proba(self, X) -> np.ndarray:
+        """Posterior class probabilities, array of shape (n_samples, n_classes)."""
+        return np.exp(self.predict_log_proba(X))
+
+    def predict(self, X) -> np.ndarray:
+        """The most probable class of each row, array of shape (n_samples,)."""
+        self._check_fitted()
+        return self.classes_[np.argmax(self.predict_log_proba(X), axis=1)]
+
+    def score(self, X, y) -> float:
+        """Accuracy: the fraction of rows of ``X`` whose predicted class equals ``y``."""
+        pred = self.predict(X)
+        y = check_labels(y, pred.shape[0])
+        return float(np.mean(pred == y))
+
+
+# --------------------------------------------------------------------------------------
+# Naive Bayes
+# --------------------------------------------------------------------------------------
+
+
+class BernoulliNaiveBayes(_Classifier):
+    """Naive Bayes for binary features: ``p(y, x) = p(y) prod_i Bernoulli(x_i | theta_{y,i})``.
+
+    Introduced in chapter 5, Generative versus discriminative. Trained by counting with
+    additive (Laplace) smoothing, ``theta_{y,i} = (N_{y,i} + alpha) / (N_y + 2 alpha)``, as
+    scikit-learn's ``BernoulliNB``. Prediction applies Bayes' rule in log space. At prediction
+    time an entry ``np.nan`` means "not observed": its factor ``p(x_i | y)`` sums to one over
+    ``x_i`` and is dropped, which marginalises the feature out exactly.
+
+    Parameters
+    ----------
+    alpha : float, default 1.0
+        Pseudo-count added to each of the two outcomes of every feature; must be > 0
+        (1 is Laplace's rule of succession).
+
+    Attributes
+    ----------
+    classes_ : array of shape (n_classes,)
+    class_count_ : array of shape (n_classes,)
+    feature_count_ : array of shape (n_classes, n_features)
+        ``N_{y,i}``, the number of training rows of class ``y`` with ``x_i = 1``.
+    class_log_prior_ : array of shape (n_classes,)
+        ``log p(y)``, the empirical class frequencies (unsmoothed, as ``BernoulliNB``).
+    feature_log_prob_ : array of shape (n_classes, n_features)
+        ``log p(x_i = 1 | y)``.
+    n_features_in_ : int
+
+    Examples
+    --------
+    >>> X = np.array([[1, 1], [1, 0], [0, 0], [0, 1]])
+    >>> nb = BernoulliNaiveBayes(alpha=1.0).fit(X, [1, 1, 0, 0])
+    >>> np.exp(nb.feature_log_prob_).round(2).tolist()
+    [[0.25, 0.5], [0.75, 0.5]]
+    >>> nb.predict_proba([[1, np.nan]]).round(2).tolist()  # x_2 unobserved
+    [[0.25, 0.75]]
+    """
+
+    def __init__(self, alpha: float = 1.0):
+        self.alpha = check_float(alpha, "alpha", low=0.0, low_inclusive=False)
+
+    def __repr__(self) -> str:
+        return f"BernoulliNaiveBayes(alpha={self.alpha:g})"
+
+    def fit(self, X, y) -> BernoulliNaiveBayes:
+        """Count: class frequencies and, per class, how often each feature is 1.
+
+        Parameters
+        ----------
+        X : array of shape (n_samples, n_features), entries 0 or 1 (no NaN)
+        y : array of shape (n_samples,), at least two distinct labels
+
+        Returns
+        -------
+        self
+        """
+        alpha = check_float(self.alpha, "alpha", low=0.0, low_inclusive=False)
+        _reject_nan(X)
+        X = check_binary(X, "X")
+        classes, y_idx = _encode_labels(y, X.shape[0])
+        onehot = np.zeros((X.shape[0], classes.size))
+        onehot[np.arange(X.shape[0]), y_idx] = 1.0
+        self.class_count_ = onehot.sum(axis=0)
+        with _single_threaded_blas():
+            self.feature_count_ = onehot.T @ X
+        self.class_log_prior_ = np.log(self.class_count_) - np.log(X.shape[0])
+        # Laplace smoothing: alpha pseudo-counts for x_i = 1 and for x_i = 0.
+        denom = np.log(self.class_count_ + 2.0 * alpha)[:, None]
+        self.feature_log_prob_ = np.log(self.feature_count_ + alpha) - denom
+        self._log_prob0 = np.log(self.class_count_[:, None] - self.feature_count_ + alpha) - denom
+        self.n_features_in_ = X.shape[1]
+        self.classes_ = classes
+        return self
+
+    def predict_joint_log_proba(self, X) -> np.ndarray:
+        """``log p(y, x_obs) = log p(y) + sum over observed i of log p(x_i | y)``.
+
+        Parameters
+        ----------
+        X : array of shape (n_samples, n_features), entries 0, 1 or NaN (unobserved)
+
+        Returns
+        -------
+        jll : array of shape (n_samples, n_classes)
+        """
+        self._check_fitted()
+        X = check_binary(X, "X", allow_nan=True, n_features=self.n_features_in_)
+        log_p1, log_p0 = self.feature_log_prob_, self._log_prob0
+        missing = np.isnan(X)
+        with _single_threaded_blas():
+            if not missing.any():
+                # x log p1 + (1 - x) log p0 = x (log p1 - log p0) + log p0: one product.
+                return X @ (log_p1 - log_p0).T + (log_p0.sum(axis=1) + self.class_log_prior_)
+            # An unobserved x_i contributes log sum_{x_i} p(x_i | y) = log 1 = 0: no factor.
+            ones = np.where(missing, 0.0, X)
+            zeros = (~missing) - ones
+            return ones @ log_p1.T + zeros @ log_p0.T + self.class_log_prior_
+
+    def predict_log_proba(self, X) -> np.ndarray:
+        """``log p(y | x_obs)``, array of shape (n_samples, n_classes); NaN = unobserved."""
+        return _log_normalise(self.predict_joint_log_proba(X))
+
+
+class GaussianNaiveBayes(_Classifier):
+    """Naive Bayes for real features: ``p(y, x) = p(y) prod_i N(x_i | mu_{y,i}, sigma2_{y,i})``.
+
+    Introduced in chapter 5, Generative versus discriminative. Maximum-likelihood means and
+    variances per class, with scikit-learn's ``GaussianNB`` variance smoothing: every
+    variance is increased by ``var_smoothing * max_i Var(x_i)``. ``np.nan`` at prediction
+    time marks an unobserved feature, marginalised out exactly (its factor is dropped).
+
+    Parameters
+    ----------
+    var_smoothing : float, default 1e-9
+        Fraction of the largest feature variance added to every variance; >= 0.
+
+    Attributes
+    ----------
+    classes_ : array of shape (n_classes,)
+    class_count_ : array of shape (n_classes,)
+    class_prior_ : array of shape (n_classes,)
+    theta_ : array of shape (n_classes, n_features)
+        Per-class feature means.
+    var_ : array of shape (n_classes, n_features)
+        Per-class feature variances (smoothed).
+    epsilon_ : float
+        The amount added to every variance.
+    n_features_in_ : int
+    """
+
+    def __init__(self, var_smoothing: float = 1e-9):
+        self.var_smoothing = check_float(var_smoothing, "var_smoothing", low=0.0)
+
+    def __repr__(self) -> str:
+        return f"GaussianNaiveBayes(var_smoothing={self.var_smoothing:g})"
+
+    def fit(self, X, y) -> GaussianNaiveBayes:
+        """Per-class means and variances (maximum likelihood) and class frequencies.
+
+        Parameters
+        ----------
+        X : array of shape (n_samples, n_features), finite
+        y : array of shape (n_samples,), at least two distinct labels
+
+        Returns
+        -------
+        self
+        """
+        _reject_nan(X)
+        X = check_matrix(X, "X")
+        classes, y_idx = _encode_labels(y, X.shape[0])
+        onehot = np.zeros((X.shape[0], classes.size))
+        onehot[np.arange(X.shape[0]), y_idx] = 1.0
+        counts = onehot.sum(axis=0)
+        mean = (onehot.T @ X) / counts[:, None]
+        # Two-pass variance (as GaussianNB): average squared deviation from the class mean.
+        var = (onehot.T @ (X - mean[y_idx]) ** 2) / counts[:, None]
+        self.epsilon_ = self.var_smoothing * float(np.var(X, axis=0).max())
+        self.class_count_ = counts
+        self.class_prior_ = counts / X.shape[0]
+        self.theta_ = mean
+        self.var_ = var + self.epsilon_
+        if (self.var_ <= 0).any():
+            raise ValueError(
+                "A feature is constant within a class and var_smoothing is 0, so its variance "
+                "is 0. Use var_smoothing > 0 (the default is 1e-9)."
+            )
+        self.n_features_in_ = X.shape[1]
+        self.classes_ = classes
+        return self
+
+    def predict_joint_log_proba(self, X) -> np.ndarray:
+        """``log p(y) + sum over observed i of log N(x_i | mu_{y,i}, sigma2_{y,i})``.
+
+        Parameters
+        ----------
+        X : array of shape (n_samples, n_features), NaN = unobserved
+
+        Returns
+        -------
+        jll : array of shape (n_samples, n_classes)
+        """
+        self._check_fitted()
+        X = check_matrix(X, "X", allow_nan=True, n_features=self.n_features_in_)
+        observed = ~np.isnan(X)
+        X0 = np.where(observed, X, 0.0)
+        prec = 1.0 / self.var_
+        with _single_threaded_blas():
+            # -(x - mu)^2 / (2 var) expanded into matrix products; unobserved entries give 0.
+            quad = (X0**2) @ prec.T - 2.0 * X0 @ (self.theta_ * prec).T
+            quad += observed @ (self.theta_**2 * prec).T
+            log_norm = observed @ np.log(2.0 * np.pi * self.var_).T
+        return np.log(self.class_prior_) - 0.5 * (log_norm + quad)
+
+    def predict_log_proba(self, X) -> np.ndarray:
+        """``log p(y | x_obs)``, array of shape (n_samples, n_classes); NaN = unobserved."""
+        return _log_normalise(self.predict_joint_log_proba(X))
+
+
+# --------------------------------------------------------------------------------------
+# Logistic regression
+# --------------------------------------------------------------------------------------
+
+
+def _binary_loss_grad(w, X, t, l2):
+    """Mean log loss of ``sigmoid(X a + b)`` + ``l2 / (2 n) ||a||^2`` and its gradient."""
+    from scipy.special import expit
+
+    n = X.shape[0]
+    z = X @ w[:-1] + w[-1]
+    # -log p(t | z) = log(1 + exp(z)) - t z, computed stably.
+    loss = np.logaddexp(0.0, z).sum() - t @ z
+    r = expit(z) - t
+    grad = np.empty_like(w)
+    grad[:-1] = X.T @ r + l2 * w[:-1]
+    grad[-1] = r.sum()
+    return (loss + 0.5 * l2 * (w[:-1] @ w[:-1])) / n, grad / n
+
+
+def _softmax_loss_grad(w, X, y_idx, l2, n_classes):
+    """Mean cross-entropy of ``softmax(X W^T + b)`` + ``l2 / (2 n) ||W||^2``, and gradient."""
+    n, d = X.shape
+    Wb = w.reshape(n_classes, d + 1)
+    W = Wb[:, :-1]
+    Z = X @ W.T + Wb[:, -1]
+    m = Z.max(axis=1, keepdims=True)
+    E = np.exp(Z - m)
+    s = E.sum(axis=1, keepdims=True)
+    rows = np.arange(n)
+    loss = (np.log(s[:, 0]) + m[:, 0] - Z[rows, y_idx]).sum()
+    R = E / s  # softmax probabilities, then minus the one-hot targets
+    R[rows, y_idx] -= 1.0
+    grad = np.empty_like(Wb)
+    grad[:, :-1] = R.T @ X + l2 * W
+    grad[:, -1] = R.sum(axis=0)
+    return (loss + 0.5 * l2 * np.sum(W * W)) / n, grad.ravel() / n
+
+
+class LogisticRegression(_Classifier):
+    """L2-regularised logistic regression, binary (sigmoid) or multiclass (softmax).
+
+    Introduced in chapter 5, Generative versus discriminative. Models only
+    ``p(y | x)``: for two classes ``p(y = 1 | x) = sigmoid(a . x + b)``, for ``K > 2``
+    classes ``p(y = k | x) = softmax_k(W x + b)``. Fitted by L-BFGS (scipy) with the
+    analytic gradient, to convergence, by minimising
+
+    ``sum_n -log p(y_n | x_n) + (l2 / 2) ||W||^2``   (the intercept is not penalised).
+
+    This is scikit-learn's objective ``C sum_n loss_n + 1/2 ||W||^2`` divided by ``C``, so
+    ``l2 = 1 / C`` gives the same solution as ``sklearn.linear_model.LogisticRegression(C=C)``
+    (same parameterisation: one weight vector for two classes, ``K`` vectors for ``K``).
+
+    Parameters
+    ----------
+    l2 : float, default 1.0
+        Strength of the penalty on the weights, >= 0 (0 = unregularised, which diverges on
+        separable data). ``l2 = 1 / C`` in scikit-learn's terms.
+    max_iter : int, default 1000
+        Maximum number of L-BFGS iterations.
+    tol : float, default 1e-5
+        Stop when every gradient entry of the per-sample objective is below ``tol``.
+    warm_start : bool, default False
+        Start ``fit`` from the previous solution (when the classes are the same); the
+        objective is convex, so this changes the time taken, not the optimum.
+
+    Attributes
+    ----------
+    classes_ : array of shape (n_classes,)
+    coef_ : array of shape (1, n_features) for two classes, (n_classes, n_features) otherwise
+    intercept_ : array of shape (1,) or (n_classes,)
+    n_iter_ : int
+        L-BFGS iterations of the last fit.
+    n_features_in_ : int
+
+    Examples
+    --------
+    >>> X = np.array([[0.0], [1.0], [2.0], [3.0]])
+    >>> lr = LogisticRegression(l2=1.0).fit(X, [0, 0, 1, 1])
+    >>> lr.predict([[0.5], [2.5]]).tolist()
+    [0, 1]
+    """
+
+    def __init__(
+        self, l2: float = 1.0, max_iter: int = 1000, tol: float = 1e-5, warm_start: bool = False
+    ):
+        self.l2 = check_float(l2, "l2", low=0.0)
+        self.max_iter = check_int(max_iter, "max_iter", minimum=1)
+        self.tol = check_float(tol, "tol", low=0.0, low_inclusive=False)
+        if not isinstance(warm_start, bool):
+            raise TypeError(f"warm_start must be True or False, got {warm_start!r}.")
+        self.warm_start = warm_start
+
+    def __repr__(self) -> str:
+        return f"LogisticRegression(l2={self.l2:g}, max_iter={self.max_iter})"
+
+    def fit(self, X, y) -> LogisticRegression:
+        """Maximise the penalised conditional log-likelihood with L-BFGS.
+
+        Parameters
+        ----------
+        X : array of shape (n_samples, n_features), finite
+        y : array of shape (n_samples,), at least two distinct labels
+
+        Returns
+        -------
+        self
+
+        Warns
+        -----
+        ConvergenceWarning
+            When ``max_iter`` iterations did not reach the tolerance.
+        """
+        from scipy.optimize import minimize
+
+        _reject_nan(X)
+        X = check_matrix(X, "X")
+        classes, y_idx = _encode_labels(y, X.shape[0])
+        n_classes, d = classes.size, X.shape[1]
+        n_out = 1 if n_classes == 2 else n_classes
+        w0 = np.zeros(n_out * (d + 1))
+        if (
+            self.warm_start
+            and hasattr(self, "coef_")
+            and np.array_equal(self.classes_, classes)
+            and self.coef_.shape == (n_out, d)
+        ):
+            w0 = np.hstack([self.coef_, self.intercept_[:, None]]).ravel()
+        if n_classes == 2:
+            fun, args = _binary_loss_grad, (X, y_idx.astype(np.float64), self.l2)
+        else:
+            fun, args = _softmax_loss_grad, (X, y_idx, self.l2, n_classes)
+        with _single_threaded_blas():
+            res = minimize(
+                fun,
+                w0,
+                args=args,
+                jac=True,
+                method="L-BFGS-B",
+                options={
+                    "maxiter": self.max_iter,
+                    "gtol": self.tol,
+                    "ftol": 64 * np.finfo(float).eps,
+                    "maxls": 50,
+                },
+            )
+        if res.nit >= self.max_iter and np.abs(res.jac).max() > self.tol:
+            import warnings
+
+            warnings.warn(
+                f"L-BFGS stopped after max_iter={self.max_iter} iterations with gradient "
+                f"{np.abs(res.jac).max():.2g} > tol={self.tol:g}. Increase max_iter, or l2 if "
+                "the data are separable.",
+                ConvergenceWarning,
+                stacklevel=2,
+            )
+        Wb = res.x.reshape(n_out, d + 1)
+        self.coef_, self.intercept_ = Wb[:, :-1].copy(), Wb[:, -1].copy()
+        self.n_iter_ = int(res.nit)
+        self.n_features_in_ = d
+        self.classes_ = classes
+        return self
+
+    def decision_function(self, X) -> np.ndarray:
+        """The logits ``X W^T + b``: shape (n_samples,) for two classes, else (n_samples, K)."""
+        self._check_fitted()
+        arr = np.asarray(X)
+        if arr.dtype.kind == "f" and np.isnan(arr).any():
+            raise ValueError(
+                "X contains NaN (unobserved features). Logistic regression models only "
+                "p(y | x) and cannot marginalise a missing x_i; impute it first, e.g. with the "
+                "training mean of that feature."
+            )
+        X = check_matrix(X, "X", n_features=self.n_features_in_)
+        with _single_threaded_blas():
+            Z = X @ self.coef_.T + self.intercept_
+        return Z[:, 0] if self.classes_.size == 2 else Z
+
+    def predict_log_proba(self, X) -> np.ndarray:
+        """``log p(y | x)``, array of shape (n_samples, n_classes)."""
+        Z = self.decision_function(X)
+        if Z.ndim == 1:
+            # log sigmoid(-z), log sigmoid(z)
+            return -np.logaddexp(0.0, np.stack([Z, -Z], axis=1))
+        return _log_normalise(Z)
+
+
+# --------------------------------------------------------------------------------------
+# Evaluation helpers and the chapter's synthetic corpus
+# --------------------------------------------------------------------------------------
+
+
+def calibration_curve(y_true, prob, n_bins: int = 10) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Reliability of predicted probabilities: per bin, mean prediction vs observed frequency.
+
+    Introduced in chapter 5, Generative versus discriminative. Bins are equal-width on
+    [0, 1]; empty bins are left out (as ``sklearn.calibration.calibration_curve``).
+
+    Parameters
+    ----------
+    y_true : array of shape (n_samples,), entries 0 or 1
+    prob : array of shape (n_samples,)
+        Predicted probability that ``y_true == 1``.
+    n_bins : int, default 10
+
+    Returns
+    -------
+    mean_predicted, fraction_positive, counts : arrays of shape (n_nonempty_bins,)
+    """
+    n_bins = check_int(n_bins, "n_bins", minimum=1)
+    prob = np.asarray(prob, dtype=np.float64)
+    y_true = check_labels(y_true, prob.shape[0], name="y_true").astype(np.float64)
+    if prob.ndim != 1 or (prob < 0).any() or (prob > 1).any():
+        raise ValueError(f"prob must be a 1-D array of probabilities in [0, 1], got {prob.shape}.")
+    edges = np.linspace(0.0, 1.0, n_bins + 1)
+    bins = np.searchsorted(edges[1:-1], prob, side="right")
+    counts = np.bincount(bins, minlength=n_bins).astype(np.float64)
+    sum_p = np.bincount(bins, weights=prob, minlength=n_bins)
+    sum_y = np.bincount(bins, weights=y_true, minlength=n_bins)
+    keep = counts > 0
+    return sum_p[keep] / counts[keep], sum_y[keep] / counts[keep], counts[keep]
+
+
+def expected_calibration_error(y_true, prob, n_bins: int = 10) -> float:
+    """``sum_bins (n_bin / n) |mean prediction - observed frequency|`` (equal-width bins).
+
+    Introduced in chapter 5, Generative versus discriminative.
+    """
+    mean_p, frac, counts = calibration_curve(y_true, prob, n_bins)
+    return float(np.sum(counts * np.abs(mean_p - frac)) / counts.sum())
+
+
+def learning_curves(
+    models: Mapping[str, Callable[[], _Classifier]],
+    X_pool,
+    y_pool,
+    X_test,
+    y_test,
+    sizes: Sequence[int],
+    n_draws: int,
+    rng: np.random.Generator,
+) -> dict[str, np.ndarray]:
+    """Test error against training-set size, over random training sets (Ng & Jordan style).
+
+    Introduced in chapter 5, Generative versus discriminative. For each draw, the pool is
+    shuffled once and every model is fitted on the first ``n`` rows for each ``n`` in
+    ``sizes`` (nested training sets), reusing one model instance per draw, so an estimator
+    with ``warm_start=True`` starts from its solution at the previous size. A shuffle whose
+    smallest training set has fewer than two classes is redrawn.
+
+    Parameters
+    ----------
+    models : dict of str -> callable returning an unfitted classifier
+    X_pool : array of shape (n_pool, n_features)
+    y_pool : array of shape (n_pool,)
+    X_test : array of shape (n_test, n_features)
+    y_test : array of shape (n_test,)
+    sizes : increasing sequence of int, each <= n_pool
+    n_draws : int
+    rng : numpy.random.Generator
+
+    Returns
+    -------
+    errors : dict of str -> array of shape (n_draws, len(sizes))
+        Test error (1 - accuracy) of each model.
+    """
+    rng = check_rng(rng)
+    X_pool = check_matrix(X_pool, "X_pool")
+    y_pool = check_labels(y_pool, X_pool.shape[0], name="y_pool")
+    X_test = check_matrix(X_test, "X_test", n_features=X_pool.shape[1])
+    y_test = check_labels(y_test, X_test.shape[0], name="y_test")
+    n_draws = check_int(n_draws, "n_draws", minimum=1)
+    sizes = [check_int(s, "sizes[i]", minimum=2) for s in sizes]
+    if sorted(sizes) != sizes or sizes[-1] > X_pool.shape[0]:
+        raise ValueError(
+            f"sizes must increase and not exceed the pool of {X_pool.shape[0]} rows, got {sizes}."
+        )
+    errors = {name: np.empty((n_draws, len(sizes))) for name in models}
+    for d in range(n_draws):
+        order = rng.permutation(X_pool.shape[0])
+        while np.unique(y_pool[order[: sizes[0]]]).size < 2:
+            order = rng.permutation(X_pool.shape[0])
+        for name, make in models.items():
+            model = make()
+            for k, n in enumerate(sizes):
+                idx = order[:n]
+                model.fit(X_pool[idx], y_pool[idx])
+                errors[name][d, k] = 1.0 - model.score(X_test, y_test)
+    return errors
+
+
+#: The chapter's synthetic e-mail generator: each topic lists the words it makes likely.
+#: "bank account" is one phrase, so the words "bank" and "account" always co-occur.
+SPAM_TOPICS: dict[str, dict[str, tuple[str, ...]]] = {
+    "spam": {
+        "prize": ("free", "winner", "prize", "click", "claim", "cash", "congratulations"),
+        "phishing": ("bank account", "password", "verify", "urgent", "click", "login"),
+        "offer": ("free", "offer", "cheap", "order", "discount", "click", "unsubscribe"),
+    },
+    "ham": {
+        "work": ("meeting", "project", "report", "schedule", "deadline", "attached", "thanks"),
+        "personal": ("family", "weekend", "dinner", "thanks", "photos", "birthday"),
+        "banking": ("bank account", "statement", "payment", "login", "attached", "order"),
+    },
+}
+_NEUTRAL_WORDS = ("hello", "today", "please", "email", "time", "regards")
+
+
+def make_spam_corpus(
+    n_emails: int,
+    rng: np.random.Generator,
+    *,
+    spam_fraction: float = 0.4,
+    p_topic_word: float = 0.6,
+    p_background: float = 0.04,
+    p_neutral: float = 0.35,
+) -> tuple[np.ndarray, np.ndarray, list[str]]:
+    """A synthetic spam/ham corpus as binary word-presence features (no download).
+
+    Introduced in chapter 5, Generative versus discriminative. The generative process, per
+    e-mail: ``y ~ Bernoulli(spam_fraction)`` (1 = spam); a topic ``z`` uniform among the
+    three topics of class ``y`` in :data:`SPAM_TOPICS`; then each word appears
+    independently, with probability ``p_topic_word`` if topic ``z`` lists it,
+    ``p_neutral`` for the neutral words (hello, today, ...) and ``p_background`` otherwise.
+    The phrase "bank account" switches on both words "bank" and "account". Given ``y``
+    alone, the words are therefore *not* independent (they share the topic), and "bank" and
+    "account" are perfectly correlated: naive Bayes' assumption is deliberately false.
+
+    Parameters
+    ----------
+    n_emails : int
+    rng : numpy.random.Generator
+    spam_fraction, p_topic_word, p_background, p_neutral : float in (0, 1)
+
+    Returns
+    -------
+    X : array of shape (n_emails, n_words), dtype uint8
+        ``X[e, i] = 1`` if word ``i`` appears in e-mail ``e``.
+    y : array of shape (n_emails,), dtype int64
+        1 for spam, 0 for ham.
+    vocabulary : list of str, length n_words
+    """
+    n_emails = check_int(n_emails, "n_emails", minimum=1)
+    rng = check_rng(rng)
+    probs = {}
+    for name, value in [
+        ("spam_fraction", spam_fraction),
+        ("p_topic_word", p_topic_word),
+        ("p_background", p_background),
+        ("p_neutral", p_neutral),
+    ]:
+        probs[name] = check_float(value, name, low=0.0, high=1.0)
+    phrases = sorted(
+        {w for topics in SPAM_TOPICS.values() for ws in topics.values() for w in ws}
+        | set(_NEUTRAL_WORDS)
+    )
+    # Word-presence probability of every phrase under each of the six topics.
+    topic_rows = []
+    for cls in ("ham", "spam"):
+        for words in SPAM_TOPICS[cls].values():
+            row = [
+                probs["p_topic_word"]
+                if w in words
+                else probs["p_neutral"]
+                if w in _NEUTRAL_WORDS
+                else probs["p_background"]
+                for w in phrases
+            ]
+            topic_rows.append(row)
+    topic_probs = np.array(topic_rows)  # (6, n_phrases): 3 ham topics, then 3 spam topics
+    y = (rng.random(n_emails) < probs["spam_fraction"]).astype(np.int64)
+    z = 3 * y + rng.integers(0, 3, size=n_emails)
+    present = rng.random((n_emails, len(phrases))) < topic_probs[z]
+    vocabulary = sorted({w for p in phrases for w in p.split()})
+    X = np.zeros((n_emails, len(vocabulary)), dtype=np.uint8)
+    for j, phrase in enumerate(phrases):
+        for word in phrase.split():
+            X[:, vocabulary.index(word)] |= present[:, j]
+    return X, y, vocabulary

@@ -1,0 +1,350 @@
+"""dgm_utils.classifiers against scikit-learn (BernoulliNB, GaussianNB, LogisticRegression)."""
+
+import json
+from importlib import resources
+
+import numpy as np
+import pytest
+from sklearn.calibration import calibration_curve as sk_calibration_curve
+from sklearn.datasets import load_breast_cancer
+from sklearn.linear_model import LogisticRegression as SkLogisticRegression
+from sklearn.naive_bayes import BernoulliNB, GaussianNB
+
+import dgm_utils as du
+from dgm_utils import classifiers as clf
+from dgm_utils.exercises import is_correct
+
+
+@pytest.fixture(scope="module")
+def digits():
+    return du.load_binarized_digits()
+
+
+@pytest.fixture(scope="module")
+def cancer():
+    X, y = load_breast_cancer(return_X_y=True)
+    X = (X - X.mean(axis=0)) / X.std(axis=0)
+    return X[:400], X[400:], y[:400], y[400:]
+
+
+# ------------------------------------------------------------------ naive Bayes
+
+
+@pytest.mark.parametrize("alpha", [1.0, 0.5, 1e-3, 3.0])
+def test_bernoulli_nb_matches_sklearn(digits, alpha):
+    X_train, X_test, y_train, y_test = digits
+    ours = du.BernoulliNaiveBayes(alpha=alpha).fit(X_train, y_train)
+    ref = BernoulliNB(alpha=alpha, binarize=None).fit(X_train, y_train)
+    np.testing.assert_array_equal(ours.classes_, ref.classes_)
+    np.testing.assert_allclose(ours.class_log_prior_, ref.class_log_prior_, rtol=0, atol=1e-12)
+    np.testing.assert_allclose(ours.feature_log_prob_, ref.feature_log_prob_, rtol=0, atol=1e-12)
+    np.testing.assert_allclose(ours.predict_proba(X_test), ref.predict_proba(X_test), atol=1e-9)
+    np.testing.assert_allclose(
+        ours.predict_log_proba(X_test), ref.predict_log_proba(X_test), rtol=1e-9, atol=1e-9
+    )
+    np.testing.assert_array_equal(ours.predict(X_test), ref.predict(X_test))
+    assert ours.score(X_test, y_test) == pytest.approx(ref.score(X_test, y_test), abs=0)
+
+
+def test_bernoulli_nb_string_labels_and_binary_case():
+    rng = np.random.default_rng(1)
+    X = (rng.random((200, 7)) < 0.4).astype(np.uint8)
+    y = np.where(X[:, 0] | (rng.random(200) < 0.2), "spam", "ham")
+    ours = du.BernoulliNaiveBayes(alpha=0.7).fit(X, y)
+    ref = BernoulliNB(alpha=0.7, binarize=None).fit(X, y)
+    assert list(ours.classes_) == ["ham", "spam"]
+    np.testing.assert_allclose(ours.predict_proba(X), ref.predict_proba(X), atol=1e-9)
+    np.testing.assert_array_equal(ours.predict(X), ref.predict(X))
+
+
+@pytest.mark.parametrize("hidden", [[0], [5, 17], list(range(0, 64, 3))])
+def test_missing_features_equal_model_fitted_without_them(digits, hidden):
+    X_train, X_test, y_train, _ = digits
+    kept = np.setdiff1d(np.arange(64), hidden)
+    full = du.BernoulliNaiveBayes().fit(X_train, y_train)
+    X_nan = X_test.astype(float)
+    X_nan[:, hidden] = np.nan
+    reduced = du.BernoulliNaiveBayes().fit(X_train[:, kept], y_train)
+    np.testing.assert_allclose(
+        full.predict_log_proba(X_nan), reduced.predict_log_proba(X_test[:, kept]), atol=1e-12
+    )
+
+
+def test_missing_feature_per_row_brute_force():
+    """Each row with its own hidden set: sum the joint over the hidden values explicitly."""
+    rng = np.random.default_rng(2)
+    X = (rng.random((300, 4)) < 0.5).astype(float)
+    y = (X[:, 0] + X[:, 1] + rng.random(300) > 1.5).astype(int)
+    nb = du.BernoulliNaiveBayes(alpha=0.5).fit(X, y)
+    x = np.array([[1.0, np.nan, 0.0, np.nan]])
+    joint = np.zeros(2)
+    for a in (0.0, 1.0):
+        for b in (0.0, 1.0):
+            joint += np.exp(nb.predict_joint_log_proba([[1.0, a, 0.0, b]])[0])
+    np.testing.assert_allclose(nb.predict_proba(x)[0], joint / joint.sum(), atol=1e-12)
+    # With every feature hidden, the posterior is the prior.
+    all_hidden = np.full((1, 4), np.nan)
+    np.testing.assert_allclose(nb.predict_log_proba(all_hidden)[0], nb.class_log_prior_)
+
+
+def test_gaussian_nb_matches_sklearn(cancer):
+    X_train, X_test, y_train, y_test = cancer
+    for smoothing in (1e-9, 1e-2):
+        ours = du.GaussianNaiveBayes(var_smoothing=smoothing).fit(X_train, y_train)
+        ref = GaussianNB(var_smoothing=smoothing).fit(X_train, y_train)
+        np.testing.assert_allclose(ours.theta_, ref.theta_, rtol=1e-12, atol=1e-12)
+        np.testing.assert_allclose(ours.var_, ref.var_, rtol=1e-10)
+        assert ours.epsilon_ == pytest.approx(ref.epsilon_, rel=1e-12)
+        np.testing.assert_allclose(ours.predict_proba(X_test), ref.predict_proba(X_test), atol=1e-9)
+        np.testing.assert_array_equal(ours.predict(X_test), ref.predict(X_test))
+
+
+def test_gaussian_nb_marginalises_missing(cancer):
+    X_train, X_test, y_train, _ = cancer
+    full = du.GaussianNaiveBayes().fit(X_train, y_train)
+    reduced = du.GaussianNaiveBayes().fit(X_train[:, 1:], y_train)
+    X_nan = X_test.copy()
+    X_nan[:, 0] = np.nan
+    # epsilon_ depends on the largest variance, which feature 0 does not hold here.
+    assert full.epsilon_ == pytest.approx(reduced.epsilon_)
+    np.testing.assert_allclose(
+        full.predict_log_proba(X_nan), reduced.predict_log_proba(X_test[:, 1:]), atol=1e-9
+    )
+
+
+# ------------------------------------------------------------------ logistic regression
+
+
+@pytest.mark.parametrize("C", [0.05, 1.0, 20.0])
+def test_logistic_regression_multiclass_matches_sklearn(digits, C):
+    X_train, X_test, y_train, y_test = digits
+    ours = du.LogisticRegression(l2=1.0 / C, tol=1e-7, max_iter=5000).fit(X_train, y_train)
+    ref = SkLogisticRegression(C=C, tol=1e-7, max_iter=5000).fit(X_train, y_train)
+    assert ours.coef_.shape == ref.coef_.shape == (10, 64)
+    assert ours.intercept_.shape == (10,)
+    assert abs(ours.score(X_test, y_test) - ref.score(X_test, y_test)) <= 1 / len(y_test)
+    np.testing.assert_allclose(ours.predict_proba(X_test), ref.predict_proba(X_test), atol=2e-3)
+    np.testing.assert_allclose(ours.predict_proba(X_test).sum(axis=1), 1.0, atol=1e-12)
+
+
+@pytest.mark.parametrize("C", [0.1, 1.0, 100.0])
+def test_logistic_regression_binary_matches_sklearn(cancer, C):
+    X_train, X_test, y_train, y_test = cancer
+    ours = du.LogisticRegression(l2=1.0 / C, tol=1e-8, max_iter=5000).fit(X_train, y_train)
+    ref = SkLogisticRegression(C=C, tol=1e-8, max_iter=5000).fit(X_train, y_train)
+    assert ours.coef_.shape == ref.coef_.shape == (1, 30)
+    assert ours.intercept_.shape == (1,)
+    np.testing.assert_allclose(
+        ours.coef_, ref.coef_, rtol=1e-3, atol=1e-3 * np.abs(ref.coef_).max()
+    )
+    assert ours.score(X_test, y_test) == pytest.approx(ref.score(X_test, y_test), abs=1e-12)
+    np.testing.assert_allclose(ours.predict_proba(X_test), ref.predict_proba(X_test), atol=1e-4)
+
+
+def test_logistic_regression_gradient_is_exact():
+    """The analytic gradients against central finite differences."""
+    rng = np.random.default_rng(3)
+    X = rng.normal(size=(40, 5))
+    w = rng.normal(size=6)
+    t = (rng.random(40) < 0.5).astype(float)
+    y = rng.integers(0, 3, 40)
+    w3 = rng.normal(size=18)
+    for fun, w0, args in [
+        (clf._binary_loss_grad, w, (X, t, 0.7)),
+        (clf._softmax_loss_grad, w3, (X, y, 0.7, 3)),
+    ]:
+        _, g = fun(w0, *args)
+        eye = np.eye(w0.size) * 1e-6
+        fd = np.array([(fun(w0 + e, *args)[0] - fun(w0 - e, *args)[0]) / 2e-6 for e in eye])
+        np.testing.assert_allclose(g, fd, rtol=1e-5, atol=1e-8)
+
+
+def test_logistic_regression_warm_start_reaches_same_optimum(digits):
+    X_train, _, y_train, _ = digits
+    cold = du.LogisticRegression(l2=1.0, tol=1e-7).fit(X_train, y_train)
+    warm = du.LogisticRegression(l2=1.0, tol=1e-7, warm_start=True).fit(
+        X_train[:300], y_train[:300]
+    )
+    first = warm.n_iter_
+    warm.fit(X_train, y_train)
+    np.testing.assert_allclose(warm.coef_, cold.coef_, atol=1e-3)
+    assert warm.n_iter_ < cold.n_iter_ and first > 0
+
+
+def test_logistic_regression_warns_when_not_converged(digits):
+    X_train, _, y_train, _ = digits
+    with pytest.warns(clf.ConvergenceWarning, match="max_iter=3"):
+        du.LogisticRegression(max_iter=3).fit(X_train, y_train)
+
+
+def test_logistic_regression_refuses_missing_features(cancer):
+    X_train, X_test, y_train, _ = cancer
+    lr = du.LogisticRegression().fit(X_train, y_train)
+    X_nan = X_test.copy()
+    X_nan[0, 3] = np.nan
+    with pytest.raises(ValueError, match="impute"):
+        lr.predict_proba(X_nan)
+
+
+# ------------------------------------------------------------------ bad input
+
+
+@pytest.mark.parametrize("alpha", [0.0, -1.0])
+def test_alpha_must_be_positive(alpha):
+    with pytest.raises(ValueError, match="alpha must be > 0"):
+        du.BernoulliNaiveBayes(alpha=alpha)
+
+
+@pytest.mark.parametrize(
+    "make, kwargs, err, match",
+    [
+        (du.BernoulliNaiveBayes, {"alpha": "1"}, TypeError, "alpha must be a real number"),
+        (du.LogisticRegression, {"l2": -0.1}, ValueError, "l2 must be >= 0"),
+        (du.LogisticRegression, {"max_iter": 0}, ValueError, "max_iter must be at least 1"),
+        (du.LogisticRegression, {"max_iter": 10.5}, TypeError, "max_iter must be an integer"),
+        (du.GaussianNaiveBayes, {"var_smoothing": -1.0}, ValueError, "var_smoothing"),
+    ],
+)
+def test_bad_hyperparameters(make, kwargs, err, match):
+    with pytest.raises(err, match=match):
+        make(**kwargs)
+
+
+def test_non_binary_X_for_bernoulli():
+    with pytest.raises(
+        ValueError, match=r"X must be binary \(0/1 values\), got values such as \[2"
+    ):
+        du.BernoulliNaiveBayes().fit([[0, 2], [1, 0]], [0, 1])
+    nb = du.BernoulliNaiveBayes().fit([[0, 1], [1, 0]], [0, 1])
+    with pytest.raises(ValueError, match="must be binary"):
+        nb.predict([[0.5, 1.0]])
+
+
+MODELS = [du.BernoulliNaiveBayes, du.GaussianNaiveBayes, du.LogisticRegression]
+
+
+@pytest.mark.parametrize("make", MODELS)
+def test_mismatched_lengths(make):
+    with pytest.raises(ValueError, match="X has 3 samples, y has 2"):
+        make().fit([[0, 1], [1, 0], [1, 1]], [0, 1])
+
+
+@pytest.mark.parametrize("make", MODELS)
+def test_single_class(make):
+    with pytest.raises(ValueError, match="single class"):
+        make().fit([[0, 1], [1, 0], [1, 1]], [4, 4, 4])
+
+
+@pytest.mark.parametrize("make", MODELS)
+def test_nan_in_training_data(make):
+    with pytest.raises(ValueError, match=r"X contains NaN, first at \[1, 0\].*prediction time"):
+        make().fit([[0, 1], [np.nan, 0], [1, 1]], [0, 1, 1])
+
+
+@pytest.mark.parametrize("make", MODELS)
+@pytest.mark.parametrize("method", ["predict", "predict_proba", "predict_log_proba"])
+def test_predict_before_fit(make, method):
+    with pytest.raises(clf.NotFittedError, match=f"This {make.__name__} instance is not fitted"):
+        getattr(make(), method)([[0, 1]])
+
+
+@pytest.mark.parametrize("make", MODELS)
+def test_wrong_number_of_features_at_predict(make):
+    model = make().fit([[0, 1], [1, 0], [1, 1], [0, 0]], [0, 1, 1, 0])
+    with pytest.raises(ValueError, match=r"Expected X of shape \(n_samples, 2\), got \(1, 3\)"):
+        model.predict([[0, 1, 1]])
+
+
+def test_not_fitted_error_is_value_and_attribute_error():
+    assert issubclass(clf.NotFittedError, ValueError)
+    assert issubclass(clf.NotFittedError, AttributeError)
+
+
+# ------------------------------------------------------------------ helpers
+
+
+def test_calibration_curve_matches_sklearn():
+    rng = np.random.default_rng(4)
+    p = rng.random(500) ** 2
+    y = (rng.random(500) < p).astype(int)
+    ours_p, ours_f, counts = clf.calibration_curve(y, p, n_bins=8)
+    ref_f, ref_p = sk_calibration_curve(y, p, n_bins=8)
+    np.testing.assert_allclose(ours_p, ref_p, atol=1e-12)
+    np.testing.assert_allclose(ours_f, ref_f, atol=1e-12)
+    assert counts.sum() == 500
+    # A perfectly calibrated constant predictor has zero ECE.
+    assert clf.expected_calibration_error([0, 1, 0, 1], [0.5, 0.5, 0.5, 0.5]) == 0.0
+    assert clf.expected_calibration_error([1, 1], [0.2, 0.2]) == pytest.approx(0.8)
+
+
+def test_spam_corpus_generative_process():
+    X, y, vocab = clf.make_spam_corpus(4000, np.random.default_rng(5))
+    assert X.shape == (4000, len(vocab)) and X.dtype == np.uint8
+    assert set(np.unique(X)) == {0, 1}
+    assert abs(y.mean() - 0.4) < 0.03
+    bank, account = vocab.index("bank"), vocab.index("account")
+    np.testing.assert_array_equal(X[:, bank], X[:, account])
+    # "winner" belongs to one spam topic only: p = (0.6 + 2 * 0.04) / 3 in spam.
+    winner = X[y == 1, vocab.index("winner")].mean()
+    assert winner == pytest.approx((0.6 + 2 * 0.04) / 3, abs=0.03)
+    # Same seed, same corpus.
+    X2, y2, _ = clf.make_spam_corpus(4000, np.random.default_rng(5))
+    np.testing.assert_array_equal(X, X2)
+    np.testing.assert_array_equal(y, y2)
+
+
+def test_learning_curves_shapes_and_values(digits):
+    X_train, X_test, y_train, y_test = digits
+    errors = clf.learning_curves(
+        {"nb": du.BernoulliNaiveBayes},
+        X_train,
+        y_train,
+        X_test,
+        y_test,
+        sizes=[20, len(y_train)],
+        n_draws=3,
+        rng=np.random.default_rng(0),
+    )
+    assert errors["nb"].shape == (3, 2)
+    # The largest size is the whole pool: every draw gives the same model.
+    full = 1 - du.BernoulliNaiveBayes().fit(X_train, y_train).score(X_test, y_test)
+    np.testing.assert_allclose(errors["nb"][:, 1], full)
+    with pytest.raises(ValueError, match="sizes must increase"):
+        clf.learning_curves({}, X_train, y_train, X_test, y_test, [50, 20], 1, 0)
+
+
+# ------------------------------------------------------------------ exercises
+
+
+def _exercises():
+    path = resources.files("dgm_utils").joinpath("data", "exercises_05.json")
+    return json.loads(path.read_text())
+
+
+def test_exercise_ids_are_chapter_5():
+    assert all(k.startswith("ch05-") for k in _exercises())
+
+
+def test_exercise_answers_computed_independently():
+    # Bernoulli NB with n binary features and two classes: 1 prior + 2 n conditionals.
+    vocab = 50
+    assert is_correct("ch05-nb-params", 1 + 2 * vocab)
+    # A word with p(w | spam) = 0.8, p(w | ham) = 0.2 duplicated 3 times, even prior:
+    # fitted by counting from a data set with exactly those frequencies.
+    X = np.array([[1], [1], [1], [1], [0], [1], [0], [0], [0], [0]])
+    y = np.array([1, 1, 1, 1, 1, 0, 0, 0, 0, 0])
+    nb = du.BernoulliNaiveBayes(alpha=1e-12).fit(np.repeat(X, 3, axis=1), y)
+    assert is_correct("ch05-double-count", nb.predict_proba([[1, 1, 1]])[0, 1])
+    # The logistic weight naive Bayes implies for that word: log odds ratio.
+    nb1 = du.BernoulliNaiveBayes(alpha=1e-12).fit(X, y)
+    implied = nb1.predict_joint_log_proba([[1]]) - nb1.predict_joint_log_proba([[0]])
+    assert is_correct("ch05-implied-weight", implied[0, 1] - implied[0, 0])
+    # The 0.9 contour of sigmoid(-1 + 2 x1 + x2) crosses x1 = 0 where -1 + x2 = logit(0.9).
+    assert is_correct("ch05-contour", 1 + np.log(0.9 / 0.1))
+    # Marginalising x2: 30 spam (27 with x1 = 1, 15 with x2 = 1), 70 ham (21 and 56).
+    spam = np.column_stack([np.arange(30) < 27, np.arange(30) < 15])
+    ham = np.column_stack([np.arange(70) < 21, np.arange(70) >= 14])
+    nb2 = du.BernoulliNaiveBayes(alpha=1e-12).fit(np.vstack([spam, ham]), [1] * 30 + [0] * 70)
+    np.testing.assert_allclose(np.exp(nb2.feature_log_prob_), [[0.3, 0.8], [0.9, 0.5]])
+    assert is_correct("ch05-marginal", nb2.predict_proba([[1, np.nan]])[0, 1])
+    assert not is_correct("ch05-marginal", nb2.predict_proba([[1, 0]])[0, 1])
