@@ -83,7 +83,9 @@ def check_matrix(
     ``hint`` is appended to shape errors (e.g. "For one image use x[None, :].").
     """
     if isinstance(X, str | bytes) or X is None:
-        raise TypeError(f"{name} must be an array of shape (n_samples, n_features), got {describe(X)}.")
+        raise TypeError(
+            f"{name} must be an array of shape (n_samples, n_features), got {describe(X)}."
+        )
     try:
         arr = np.asarray(X)
     except Exception as exc:  # ragged lists and the like

@@ -32,9 +32,13 @@ def _registry() -> dict[str, dict]:
             continue
         for ex_id, spec in json.loads(path.read_text()).items():
             if ex_id in entries:
-                raise ValueError(f"Exercise id {ex_id!r} is defined twice (second time in {path.name}).")
+                raise ValueError(
+                    f"Exercise id {ex_id!r} is defined twice (second time in {path.name})."
+                )
             if spec.get("kind") not in _KINDS:
-                raise ValueError(f"Exercise {ex_id!r} in {path.name} has kind {spec.get('kind')!r}; expected one of {_KINDS}.")
+                raise ValueError(
+                    f"Exercise {ex_id!r} in {path.name} has kind {spec.get('kind')!r}; expected one of {_KINDS}."
+                )
             entries[ex_id] = spec
     return entries
 
@@ -46,12 +50,16 @@ def exercise_ids() -> list[str]:
 
 def _spec(exercise_id: str) -> dict:
     if not isinstance(exercise_id, str):
-        raise TypeError(f"exercise_id must be a string such as 'ch02-rgb-pixel', got {type(exercise_id).__name__}.")
+        raise TypeError(
+            f"exercise_id must be a string such as 'ch02-rgb-pixel', got {type(exercise_id).__name__}."
+        )
     reg = _registry()
     if exercise_id not in reg:
         prefix = exercise_id.split("-")[0]
         near = [k for k in reg if k.startswith(prefix)] or list(reg)
-        raise ValueError(f"Unknown exercise id {exercise_id!r}; known ids include {sorted(near)[:12]}.")
+        raise ValueError(
+            f"Unknown exercise id {exercise_id!r}; known ids include {sorted(near)[:12]}."
+        )
     return reg[exercise_id]
 
 
@@ -70,13 +78,22 @@ def _grade(spec: dict, answer) -> tuple[bool, str | None]:
             if isinstance(answer, float) and answer.is_integer() and abs(answer) < 2**53:
                 answer = int(answer)
             else:
-                raise TypeError(f"This exercise expects a whole number (an int), got {type(answer).__name__}.")
+                raise TypeError(
+                    f"This exercise expects a whole number (an int), got {type(answer).__name__}."
+                )
         answer = int(answer)
         return answer == int(spec["answer"]), mistakes.get(str(answer))
     if kind == "float":
         if isinstance(answer, bool) or not isinstance(answer, numbers.Real):
             raise TypeError(f"This exercise expects a number, got {type(answer).__name__}.")
-        ok = bool(np.isclose(float(answer), spec["answer"], rtol=spec.get("rtol", 1e-3), atol=spec.get("atol", 1e-9)))
+        ok = bool(
+            np.isclose(
+                float(answer),
+                spec["answer"],
+                rtol=spec.get("rtol", 1e-3),
+                atol=spec.get("atol", 1e-9),
+            )
+        )
         return ok, None
     if kind == "array":
         arr = np.asarray(answer, dtype=np.float64)
@@ -90,7 +107,9 @@ def _grade(spec: dict, answer) -> tuple[bool, str | None]:
         return ok, mistakes.get(",".join(sorted(got)))
     # choice
     if not isinstance(answer, str):
-        raise TypeError(f"This exercise expects one of the options as a string, got {type(answer).__name__}.")
+        raise TypeError(
+            f"This exercise expects one of the options as a string, got {type(answer).__name__}."
+        )
     got = answer.strip().lower()
     return got == str(spec["answer"]).strip().lower(), mistakes.get(got)
 

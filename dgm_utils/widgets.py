@@ -76,11 +76,15 @@ class Explorer:
         dpi: int = 72,
     ):
         if not callable(draw):
-            raise TypeError(f"draw must be callable as draw(fig, **values), got {type(draw).__name__}.")
+            raise TypeError(
+                f"draw must be callable as draw(fig, **values), got {type(draw).__name__}."
+            )
         if not isinstance(params, dict) or not params:
             raise TypeError("params must be a non-empty dict of parameter name -> list of values.")
         if len(params) > 3:
-            raise ValueError(f"At most 3 parameters can be explored, got {len(params)}: {list(params)}.")
+            raise ValueError(
+                f"At most 3 parameters can be explored, got {len(params)}: {list(params)}."
+            )
         if not isinstance(key, str) or not _KEY.match(key):
             raise ValueError(f"key must be a short identifier such as 'coin-p', got {key!r}.")
         self.params = {name: list(values) for name, values in params.items()}
@@ -96,12 +100,16 @@ class Explorer:
         initial = dict(initial or {})
         unknown = set(initial) - set(self.params)
         if unknown:
-            raise ValueError(f"initial names unknown parameters {sorted(unknown)}; known: {list(self.params)}.")
+            raise ValueError(
+                f"initial names unknown parameters {sorted(unknown)}; known: {list(self.params)}."
+            )
         self.initial = {}
         for name, values in self.params.items():
             value = initial.get(name, values[0])
             if value not in values:
-                raise ValueError(f"initial value {value!r} of {name!r} is not in its grid {values}.")
+                raise ValueError(
+                    f"initial value {value!r} of {name!r} is not in its grid {values}."
+                )
             self.initial[name] = value
         self.draw, self.key, self.alt = draw, key, alt
         self.figsize, self.dpi = figsize, dpi
@@ -129,7 +137,10 @@ class Explorer:
     def settings(self) -> list[dict]:
         """Every grid point, in the (row-major) order the website's player indexes them."""
         names = list(self.params)
-        return [dict(zip(names, combo, strict=True)) for combo in itertools.product(*self.params.values())]
+        return [
+            dict(zip(names, combo, strict=True))
+            for combo in itertools.product(*self.params.values())
+        ]
 
     def to_html(self) -> str:
         """The self-contained player: one ``<img>`` per setting and a range input per parameter."""
@@ -210,6 +221,8 @@ class Explorer:
         return bundle
 
 
-def explore(draw: Callable, params: dict[str, Sequence], *, key: str, alt: str, **kwargs) -> Explorer:
+def explore(
+    draw: Callable, params: dict[str, Sequence], *, key: str, alt: str, **kwargs
+) -> Explorer:
     """Shorthand for :class:`Explorer` (see there)."""
     return Explorer(draw, params, key=key, alt=alt, **kwargs)

@@ -15,7 +15,9 @@ def pytest_addoption(parser):
 def pytest_collection_modifyitems(config, items):
     if config.getoption("--site"):
         return
-    skip = pytest.mark.skip(reason="browser test: build the site, then run pytest --site tests/site")
+    skip = pytest.mark.skip(
+        reason="browser test: build the site, then run pytest --site tests/site"
+    )
     for item in items:
         if "site" in item.keywords:
             item.add_marker(skip)

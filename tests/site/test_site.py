@@ -40,9 +40,7 @@ def _html_files() -> list[Path]:
     if not SITE.is_dir():
         return []
     skip = ("_static/", "_sources/", "_images/", "vendor/", "_downloads/")
-    return sorted(
-        p for p in SITE.rglob("*.html") if not str(p.relative_to(SITE)).startswith(skip)
-    )
+    return sorted(p for p in SITE.rglob("*.html") if not str(p.relative_to(SITE)).startswith(skip))
 
 
 def _is_redirect(path: Path) -> bool:
@@ -113,12 +111,12 @@ class PageVisit:
         self.context.route("**/*", route)
         self.page = self.context.new_page()
         self.page.on("pageerror", lambda e: self.errors.append(str(e)))
-        self.page.on(
-            "console", lambda m: self.errors.append(m.text) if m.type == "error" else None
-        )
+        self.page.on("console", lambda m: self.errors.append(m.text) if m.type == "error" else None)
         self.page.on(
             "requestfailed",
-            lambda r: self.failed.append(f"{r.url} ({r.failure})") if r.url.startswith(server) else None,
+            lambda r: (
+                self.failed.append(f"{r.url} ({r.failure})") if r.url.startswith(server) else None
+            ),
         )
         self.page.on(
             "response",
@@ -234,7 +232,9 @@ def test_chapter_explorer_responds(visits, rel):
     assert explorers.count() >= 1, f"{rel}: no explorer on the page"
     first = explorers.first
     first.scroll_into_view_if_needed()
-    visible_src = "e => Array.from(e.querySelectorAll('img')).filter(i => !i.hidden).map(i => i.src)"
+    visible_src = (
+        "e => Array.from(e.querySelectorAll('img')).filter(i => !i.hidden).map(i => i.src)"
+    )
     before = first.evaluate(visible_src)
     assert len(before) == 1, f"{rel}: expected one visible frame, got {len(before)}"
     slider = first.locator("input[type=range]").first

@@ -1,0 +1,252 @@
+"""Tests of the package's core: data, plotting, explorers, exercises, validation, import."""
+
+import html
+import re
+import subprocess
+import sys
+
+import matplotlib
+import numpy as np
+import pytest
+
+matplotlib.use("Agg")
+
+import dgm_utils as du  # noqa: E402
+from dgm_utils import _validation as v  # noqa: E402
+from dgm_utils import exercises  # noqa: E402
+
+
+# --- import hygiene -------------------------------------------------------------------------
+def test_import_is_lazy_and_side_effect_free():
+    code = (
+        "import sys, matplotlib; rc = dict(matplotlib.rcParams); import dgm_utils as du; "
+        "assert 'torch' not in sys.modules and 'ipywidgets' not in sys.modules, 'eager import'; "
+        "assert dict(matplotlib.rcParams) == rc; du.load_binarized_digits; "
+        "assert 'torch' not in sys.modules; print(sorted(du.__all__)[:3])"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert out.returncode == 0, out.stderr
+
+
+def test_every_exported_name_resolves():
+    for name in du.__all__:
+        assert getattr(du, name) is not None
+    with pytest.raises(AttributeError, match="no attribute 'nope'"):
+        du.nope  # noqa: B018
+
+
+# --- datasets -------------------------------------------------------------------------------
+def test_binarized_digits_match_sklearn_and_are_deterministic():
+    from sklearn.datasets import load_digits
+
+    X_tr, X_te, y_tr, y_te = du.load_binarized_digits()
+    assert X_tr.dtype == np.uint8 and X_tr.shape[1] == 64 and set(np.unique(X_tr)) == {0, 1}
+    assert len(X_tr) + len(X_te) == 1797 and len(X_te) == 450
+    # Every split image is a real, binarised digit with its own label.
+    digits = load_digits()
+    full = {
+        (row.tobytes(), int(t))
+        for row, t in zip((digits.data >= 8).astype(np.uint8), digits.target, strict=True)
+    }
+    assert all((x.tobytes(), int(t)) in full for x, t in zip(X_te, y_te, strict=True))
+    # Stratified: each digit's test share is close to 25 %.
+    shares = np.bincount(y_te, minlength=10) / np.bincount(np.r_[y_tr, y_te], minlength=10)
+    assert np.all(np.abs(shares - 0.25) < 0.02)
+    again = du.load_binarized_digits()
+    assert all(np.array_equal(a, b) for a, b in zip(again, (X_tr, X_te, y_tr, y_te), strict=True))
+    other = du.load_binarized_digits(seed=1)
+    assert not np.array_equal(other[0], X_tr)
+
+
+def test_binarized_digits_threshold_changes_ink():
+    dark = du.load_binarized_digits(threshold=2)[0].mean()
+    light = du.load_binarized_digits(threshold=14)[0].mean()
+    assert dark > light
+
+
+@pytest.mark.parametrize(
+    "kwargs, err, match",
+    [
+        ({"threshold": 0}, ValueError, "threshold must be > 0"),
+        ({"threshold": "8"}, TypeError, "threshold must be a real number"),
+        ({"test_fraction": 1.0}, ValueError, "test_fraction must be < 1"),
+        ({"seed": -1}, ValueError, "seed must be at least 0"),
+        ({"seed": 1.5}, TypeError, "seed must be an integer"),
+    ],
+)
+def test_binarized_digits_bad_arguments(kwargs, err, match):
+    with pytest.raises(err, match=match):
+        du.load_binarized_digits(**kwargs)
+
+
+# --- plotting -------------------------------------------------------------------------------
+def test_image_grid_places_each_image():
+    imgs = np.arange(3 * 4).reshape(3, 4).astype(float)
+    grid = du.plotting.image_grid(imgs, ncols=2, image_shape=(2, 2), pad=1)
+    assert grid.shape == (5, 5)
+    np.testing.assert_array_equal(grid[:2, :2], imgs[0].reshape(2, 2))
+    np.testing.assert_array_equal(grid[:2, 3:], imgs[1].reshape(2, 2))
+    np.testing.assert_array_equal(grid[3:, :2], imgs[2].reshape(2, 2))
+    assert np.isnan(grid[2]).all() and np.isnan(grid[3:, 3:]).all()
+
+
+def test_show_images_returns_its_axes_and_leaves_style_alone():
+    import matplotlib.pyplot as plt
+
+    rc = dict(matplotlib.rcParams)
+    fig, ax = plt.subplots()
+    out = du.show_images(np.eye(64)[:5], ncols=5, ax=ax, title="t")
+    assert out is ax and ax.get_title() == "t" and len(ax.images) == 1
+    assert dict(matplotlib.rcParams) == rc
+    plt.close(fig)
+    with pytest.raises(ValueError, match=r"Expected images of shape \(n, 64\)"):
+        du.show_images(np.zeros((3, 10)))
+
+
+# --- widgets --------------------------------------------------------------------------------
+def _draw(fig, p, n=1):
+    ax = fig.subplots()
+    ax.bar([0, 1], [1 - p, p * n])
+
+
+def test_explorer_player_frames_follow_the_grid_order():
+    ex = du.explore(_draw, {"p": [0.1, 0.5, 0.9], "n": [1, 2]}, key="t", alt="pmf")
+    page = ex.to_html()
+    alts = [html.unescape(a) for a in re.findall(r'<img [^>]*alt="([^"]*)"', page)]
+    expected = [f"pmf (p = {s['p']:.3g}, n = {s['n']})" for s in ex.settings()]
+    assert alts == expected  # row-major: the JS index i = i * (max + 1) + value
+    assert page.count(" hidden>") == 5  # one visible frame
+    assert page.count('type="range"') == 2
+    # Distinct settings give distinct pictures; the same setting gives the same bytes.
+    frames = re.findall(r"base64,([^\"]+)", page)
+    assert len(set(frames)) == 6
+    assert ex.render(p=0.5, n=2) == du.explore(
+        _draw, {"p": [0.5], "n": [2]}, key="u", alt="x"
+    ).render(p=0.5, n=2)
+
+
+def test_explorer_initial_value_is_the_visible_frame():
+    ex = du.explore(_draw, {"p": [0.1, 0.5, 0.9]}, key="t", alt="pmf", initial={"p": 0.5})
+    imgs = re.findall(r"<img [^>]*>", ex.to_html())
+    assert [(" hidden" not in i) for i in imgs] == [False, True, False]
+
+
+def test_explorer_bundle_without_kernel_is_html_only():
+    bundle = du.explore(_draw, {"p": [0.1, 0.9]}, key="t", alt="pmf")._repr_mimebundle_()
+    assert set(bundle) == {"text/plain", "text/html"}
+    assert bundle["text/plain"] == "Explorer('t'; p: 2 values)"
+
+
+def test_explorer_live_widget_redraws():
+    ex = du.explore(_draw, {"p": [0.1, 0.9]}, key="t", alt="pmf")
+    box = ex.widget()
+    slider, image = box.children
+    before = image.value
+    slider.value = 0.9
+    assert image.value != before and image.value == ex.render(p=0.9)
+
+
+@pytest.mark.parametrize(
+    "args, kwargs, err, match",
+    [
+        (("x", {"p": [1]}), {}, TypeError, "draw must be callable"),
+        ((_draw, {}), {}, TypeError, "non-empty dict"),
+        ((_draw, {"p": []}), {}, ValueError, "has no values"),
+        ((_draw, {"p": list(range(61))}), {}, ValueError, "at most 60"),
+        ((_draw, {"p": [1]}), {"key": "has space"}, ValueError, "key must be"),
+        ((_draw, {"p": [1]}), {"initial": {"q": 1}}, ValueError, "unknown parameters"),
+        ((_draw, {"p": [1]}), {"initial": {"p": 2}}, ValueError, "not in its grid"),
+    ],
+)
+def test_explorer_bad_input(args, kwargs, err, match):
+    kwargs = {"key": "k", "alt": "a", **kwargs}
+    with pytest.raises(err, match=match):
+        du.explore(*args, **kwargs)
+
+
+# --- exercises ------------------------------------------------------------------------------
+def test_exercise_registry_entries_are_well_formed():
+    ids = exercises.exercise_ids()
+    for ex_id in ids:
+        spec = exercises._spec(ex_id)
+        assert re.fullmatch(r"ch0[1-7]-[a-z0-9-]+", ex_id), ex_id
+        assert "answer" in spec and spec.get("hint"), f"{ex_id} needs an answer and a hint"
+        # The stored answer is accepted, and the hint never contains it.
+        assert exercises.is_correct(
+            ex_id, spec["answer"] if spec["kind"] != "set" else set(spec["answer"])
+        )
+        if spec["kind"] in ("int", "float"):
+            assert str(spec["answer"]) not in spec["hint"], (
+                f"{ex_id}: the hint gives the answer away"
+            )
+
+
+def test_check_feedback(monkeypatch, capsys):
+    reg = {
+        "ch00-int": {
+            "kind": "int",
+            "answer": 255,
+            "hint": "Count values.",
+            "mistakes": {"256": "Almost."},
+        },
+        "ch00-float": {"kind": "float", "answer": 0.25, "rtol": 1e-2, "hint": "Use Bayes."},
+        "ch00-set": {"kind": "set", "answer": ["D", "I"], "hint": "Parents."},
+        "ch00-array": {"kind": "array", "answer": [0.2, 0.8], "atol": 1e-3, "hint": "Normalise."},
+        "ch00-choice": {"kind": "choice", "answer": "b", "hint": "Think."},
+    }
+    monkeypatch.setattr(exercises, "_registry", lambda: reg)
+    cases = [
+        ("ch00-int", 255, "Correct!"),
+        ("ch00-int", 256, "Not yet. Almost."),
+        ("ch00-int", 7, "Not yet. Count values."),
+        ("ch00-int", "255", "Not checked: This exercise expects a whole number"),
+        ("ch00-float", 0.2501, "Correct!"),
+        ("ch00-float", 0.3, "Not yet. Use Bayes."),
+        ("ch00-set", ["I", "D"], "Correct!"),
+        ("ch00-set", {"D"}, "Not yet. Parents."),
+        ("ch00-array", np.array([0.2, 0.8]), "Correct!"),
+        ("ch00-array", [0.2, 0.8, 0.0], "Not yet. Expected an array of shape (2,)"),
+        ("ch00-choice", " B ", "Correct!"),
+        ("ch00-choice", "a", "Not yet. Think."),
+    ]
+    for ex_id, answer, expected in cases:
+        exercises.check(ex_id, answer)
+        out = capsys.readouterr().out
+        assert out.startswith(expected), (ex_id, answer, out)
+        if not expected.startswith("Correct"):
+            assert str(reg[ex_id]["answer"]) not in out
+    with pytest.raises(ValueError, match="Unknown exercise id 'ch00-nope'"):
+        exercises.check("ch00-nope", 1)
+
+
+# --- validation -----------------------------------------------------------------------------
+def test_check_matrix_messages():
+    with pytest.raises(
+        ValueError, match=r"Expected X of shape \(n_samples, 64\), got \(64,\)\. For one"
+    ):
+        v.check_matrix(np.zeros(64), n_features=64, hint="For one image use x[None, :].")
+    with pytest.raises(ValueError, match=r"got \(2, 3\): the model was built for 64 features"):
+        v.check_matrix(np.zeros((2, 3)), n_features=64)
+    with pytest.raises(ValueError, match=r"NaN or infinite values, first at \[0, 1\]"):
+        v.check_matrix([[0.0, np.nan]])
+    with pytest.raises(TypeError, match="must hold numbers"):
+        v.check_matrix([["a", "b"]])
+    with pytest.raises(
+        ValueError, match=r"must be binary \(0/1 values\), got values such as \[2\.0\]"
+    ):
+        v.check_binary([[0, 2]])
+    out = v.check_binary([[0, np.nan]], allow_nan=True)
+    assert np.isnan(out[0, 1])
+
+
+def test_check_probabilities_names_the_bad_row():
+    with pytest.raises(ValueError, match=r"entry at \(1,\) sums to 0\.9"):
+        v.check_probabilities([[0.5, 0.5], [0.4, 0.5]], "cpt")
+    with pytest.raises(ValueError, match="negative entries"):
+        v.check_probabilities([-0.1, 1.1], "p")
+
+
+def test_check_rng():
+    assert isinstance(v.check_rng(3), np.random.Generator)
+    with pytest.raises(TypeError, match="numpy.random.Generator"):
+        v.check_rng(np.random.RandomState(0))
