@@ -4,6 +4,8 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
+# requirements.in installs the latest releases instead of the pins (weekly upstream check).
+REQUIREMENTS ?= requirements.txt
 VENDOR := _extra/vendor/.versions
 
 .PHONY: book test lint unit lab clean help execute
@@ -14,10 +16,10 @@ help:
 	@echo "make lab    JupyterLab on the book"
 	@echo "make clean  remove build outputs (keeps .venv)"
 
-$(STAMP): requirements.txt pyproject.toml
+$(STAMP): $(REQUIREMENTS) pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -r requirements.txt
+	$(BIN)/python -m pip install --quiet -r $(REQUIREMENTS)
 	@touch $(STAMP)
 
 $(VENDOR): scripts/fetch_vendor.sh

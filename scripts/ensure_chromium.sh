@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The browser test drives Debian's chromium through Playwright; browsers are never downloaded.
 set -euo pipefail
-if command -v chromium >/dev/null 2>&1; then
+if [ -n "${CHROMIUM_PATH:-}" ] || command -v chromium >/dev/null 2>&1; then
   exit 0
 fi
 echo "Installing Debian's chromium for the browser test..."
