@@ -149,9 +149,10 @@ def test_logistic_regression_gradient_is_exact():
     t = (rng.random(40) < 0.5).astype(float)
     y = rng.integers(0, 3, 40)
     w3 = rng.normal(size=18)
+    XT = clf._design(X)
     for fun, w0, args in [
-        (clf._binary_loss_grad, w, (X, t, 0.7)),
-        (clf._softmax_loss_grad, w3, (X, y, 0.7, 3)),
+        (clf._binary_loss_grad, w, (XT, t, 0.7)),
+        (clf._softmax_loss_grad, w3, (XT, y * 40 + np.arange(40), 0.7, 3)),
     ]:
         _, g = fun(w0, *args)
         eye = np.eye(w0.size) * 1e-6
