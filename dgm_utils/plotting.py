@@ -240,3 +240,45 @@ def plot_pixel_order(order, shape=(8, 8), ax=None, *, image=None, title: str | N
     if title is not None:
         ax.set_title(title)
     return ax
+
+
+def plot_gaussian_ellipse(mean, cov, ax=None, *, n_std: float = 2.0, **kwargs):
+    """Draw the contour of a 2-D Gaussian at ``n_std`` Mahalanobis units (an ellipse).
+
+    Introduced in chapter 7, Continuous variables. The contour
+    ``(x - mean)^T cov^{-1} (x - mean) = n_std^2`` has its axes along the eigenvectors of
+    ``cov``, with half-lengths ``n_std * sqrt(eigenvalue)``.
+
+    Parameters
+    ----------
+    mean : array of shape (2,)
+    cov : array of shape (2, 2)
+        Symmetric positive definite.
+    ax : matplotlib Axes, optional
+    n_std : float, default 2.0
+    **kwargs
+        Passed to ``matplotlib.patches.Ellipse`` (e.g. ``edgecolor``, ``linestyle``).
+
+    Returns
+    -------
+    ax : matplotlib Axes
+    """
+    from matplotlib.patches import Ellipse
+
+    mean = np.asarray(mean, dtype=np.float64)
+    cov = np.asarray(cov, dtype=np.float64)
+    if mean.shape != (2,) or cov.shape != (2, 2):
+        raise ValueError(
+            f"Expected mean of shape (2,) and cov of shape (2, 2), got {mean.shape} and {cov.shape}."
+        )
+    if not np.allclose(cov, cov.T):
+        raise ValueError("cov must be symmetric.")
+    eigvals, eigvecs = np.linalg.eigh(cov)
+    if eigvals[0] <= 0:
+        raise ValueError(f"cov must be positive definite; its eigenvalues are {eigvals}.")
+    ax = _get_ax(ax)
+    angle = np.degrees(np.arctan2(eigvecs[1, 1], eigvecs[0, 1]))  # the major axis
+    width, height = 2 * n_std * np.sqrt(eigvals[::-1])
+    kwargs.setdefault("facecolor", "none")
+    ax.add_patch(Ellipse(tuple(mean), width, height, angle=angle, **kwargs))
+    return ax
