@@ -362,3 +362,26 @@ def test_exercise_answers_are_accepted_and_computed_independently():
     )
     assert du.exercises.is_correct("ch07-which-gaussian", {"p(z)", "p(x|z)", "q(z|x)"})
     assert not du.exercises.is_correct("ch07-which-gaussian", {"p(z)", "p(x|z)", "q(z|x)", "p(x)"})
+
+
+def test_gaussian_ellipse_lies_on_the_mahalanobis_contour():
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    from dgm_utils.plotting import plot_gaussian_ellipse
+
+    mean, cov = np.array([1.0, -2.0]), np.array([[2.0, 1.2], [1.2, 1.0]])
+    fig, ax = plt.subplots()
+    plot_gaussian_ellipse(mean, cov, ax, n_std=1.5)
+    patch = ax.patches[0]
+    t, a = np.linspace(0, 2 * np.pi, 50), np.radians(patch.angle)
+    rot = np.array([[np.cos(a), -np.sin(a)], [np.sin(a), np.cos(a)]])
+    unit = np.stack([patch.width / 2 * np.cos(t), patch.height / 2 * np.sin(t)])
+    d = (rot @ unit).T + np.asarray(patch.center) - mean
+    maha = np.einsum("ni,ij,nj->n", d, np.linalg.inv(cov), d)
+    np.testing.assert_allclose(maha, 1.5**2, rtol=1e-6)
+    with pytest.raises(ValueError, match="positive definite"):
+        plot_gaussian_ellipse(mean, np.array([[1.0, 2.0], [2.0, 1.0]]), ax)
+    plt.close(fig)
