@@ -227,6 +227,35 @@ class BernoulliNaiveBayes(_Classifier):
         """``log p(y | x_obs)``, array of shape (n_samples, n_classes); NaN = unobserved."""
         return _log_normalise(self.predict_joint_log_proba(X))
 
+    def linear_log_odds(self) -> tuple[np.ndarray, float]:
+        """The logistic regression this model implies: ``log-odds = coef . x + intercept``.
+
+        For two classes, ``log p(y_1 | x) / p(y_0 | x)`` is linear in a binary ``x``, with
+        ``coef_i = log[theta_1i (1 - theta_0i) / (theta_0i (1 - theta_1i))]`` and
+        ``intercept = log(pi_1 / pi_0) + sum_i log[(1 - theta_1i) / (1 - theta_0i)]``.
+
+        Returns
+        -------
+        coef : array of shape (n_features,)
+        intercept : float
+
+        Raises
+        ------
+        ValueError
+            If the model was fitted on more than two classes.
+        """
+        self._check_fitted()
+        if self.classes_.size != 2:
+            raise ValueError(
+                f"linear_log_odds needs two classes, the model has {self.classes_.size}; "
+                "with K classes each pair of classes has its own linear log-odds."
+            )
+        log_p1, log_p0 = self.feature_log_prob_, self._log_prob0
+        coef = (log_p1[1] - log_p0[1]) - (log_p1[0] - log_p0[0])
+        prior = self.class_log_prior_
+        intercept = float(prior[1] - prior[0] + (log_p0[1] - log_p0[0]).sum())
+        return coef, intercept
+
 
 class GaussianNaiveBayes(_Classifier):
     """Naive Bayes for real features: ``p(y, x) = p(y) prod_i N(x_i | mu_{y,i}, sigma2_{y,i})``.
@@ -636,7 +665,7 @@ def learning_curves(
     return errors
 
 
-#: The chapter's synthetic e-mail generator: each topic lists the words it makes likely.
+#: The chapter's synthetic e-mail generator: each topic lists the phrases it makes likely.
 #: "bank account" is one phrase, so the words "bank" and "account" always co-occur.
 SPAM_TOPICS: dict[str, dict[str, tuple[str, ...]]] = {
     "spam": {
@@ -647,10 +676,44 @@ SPAM_TOPICS: dict[str, dict[str, tuple[str, ...]]] = {
     "ham": {
         "work": ("meeting", "project", "report", "schedule", "deadline", "attached", "thanks"),
         "personal": ("family", "weekend", "dinner", "thanks", "photos", "birthday"),
-        "banking": ("bank account", "statement", "payment", "login", "attached", "order"),
+        "banking": ("statement", "payment", "login", "attached", "order", "balance"),
     },
 }
 _NEUTRAL_WORDS = ("hello", "today", "please", "email", "time", "regards")
+
+
+def _spam_model(spam_fraction, p_topic_word, p_background, p_neutral):
+    """Phrases, vocabulary, phrase -> word matrix and the topic table of the generator."""
+    probs = {}
+    for name, value in [
+        ("spam_fraction", spam_fraction),
+        ("p_topic_word", p_topic_word),
+        ("p_background", p_background),
+        ("p_neutral", p_neutral),
+    ]:
+        probs[name] = check_float(value, name, low=0.0, high=1.0)
+    phrases = sorted(
+        {w for topics in SPAM_TOPICS.values() for ws in topics.values() for w in ws}
+        | set(_NEUTRAL_WORDS)
+    )
+    vocabulary = sorted({w for p in phrases for w in p.split()})
+    # Word-presence probability of every phrase under each of the six topics.
+    rows = []
+    for cls in ("ham", "spam"):
+        for words in SPAM_TOPICS[cls].values():
+            rows.append(
+                [
+                    probs["p_topic_word"]
+                    if w in words
+                    else probs["p_neutral"]
+                    if w in _NEUTRAL_WORDS
+                    else probs["p_background"]
+                    for w in phrases
+                ]
+            )
+    # A phrase's first word stands for the phrase ("bank" for "bank account").
+    first_word = [vocabulary.index(p.split()[0]) for p in phrases]
+    return probs, phrases, vocabulary, np.array(rows), first_word
 
 
 def make_spam_corpus(
@@ -666,18 +729,19 @@ def make_spam_corpus(
 
     Introduced in chapter 5, Generative versus discriminative. The generative process, per
     e-mail: ``y ~ Bernoulli(spam_fraction)`` (1 = spam); a topic ``z`` uniform among the
-    three topics of class ``y`` in :data:`SPAM_TOPICS`; then each word appears
+    three topics of class ``y`` in :data:`SPAM_TOPICS`; then each phrase appears
     independently, with probability ``p_topic_word`` if topic ``z`` lists it,
     ``p_neutral`` for the neutral words (hello, today, ...) and ``p_background`` otherwise.
     The phrase "bank account" switches on both words "bank" and "account". Given ``y``
-    alone, the words are therefore *not* independent (they share the topic), and "bank" and
+    alone the words are therefore *not* independent (they share the topic), and "bank" and
     "account" are perfectly correlated: naive Bayes' assumption is deliberately false.
+    :func:`spam_posterior` gives the exact ``p(spam | x)`` of this process.
 
     Parameters
     ----------
     n_emails : int
     rng : numpy.random.Generator
-    spam_fraction, p_topic_word, p_background, p_neutral : float in (0, 1)
+    spam_fraction, p_topic_word, p_background, p_neutral : float in [0, 1]
 
     Returns
     -------
@@ -685,42 +749,107 @@ def make_spam_corpus(
         ``X[e, i] = 1`` if word ``i`` appears in e-mail ``e``.
     y : array of shape (n_emails,), dtype int64
         1 for spam, 0 for ham.
-    vocabulary : list of str, length n_words
+    vocabulary : list of str, length n_words (alphabetical)
     """
     n_emails = check_int(n_emails, "n_emails", minimum=1)
     rng = check_rng(rng)
-    probs = {}
-    for name, value in [
-        ("spam_fraction", spam_fraction),
-        ("p_topic_word", p_topic_word),
-        ("p_background", p_background),
-        ("p_neutral", p_neutral),
-    ]:
-        probs[name] = check_float(value, name, low=0.0, high=1.0)
-    phrases = sorted(
-        {w for topics in SPAM_TOPICS.values() for ws in topics.values() for w in ws}
-        | set(_NEUTRAL_WORDS)
+    probs, phrases, vocabulary, topic_probs, _ = _spam_model(
+        spam_fraction, p_topic_word, p_background, p_neutral
     )
-    # Word-presence probability of every phrase under each of the six topics.
-    topic_rows = []
-    for cls in ("ham", "spam"):
-        for words in SPAM_TOPICS[cls].values():
-            row = [
-                probs["p_topic_word"]
-                if w in words
-                else probs["p_neutral"]
-                if w in _NEUTRAL_WORDS
-                else probs["p_background"]
-                for w in phrases
-            ]
-            topic_rows.append(row)
-    topic_probs = np.array(topic_rows)  # (6, n_phrases): 3 ham topics, then 3 spam topics
     y = (rng.random(n_emails) < probs["spam_fraction"]).astype(np.int64)
-    z = 3 * y + rng.integers(0, 3, size=n_emails)
+    z = 3 * y + rng.integers(0, 3, size=n_emails)  # topics 0-2 are ham, 3-5 spam
     present = rng.random((n_emails, len(phrases))) < topic_probs[z]
-    vocabulary = sorted({w for p in phrases for w in p.split()})
     X = np.zeros((n_emails, len(vocabulary)), dtype=np.uint8)
     for j, phrase in enumerate(phrases):
         for word in phrase.split():
             X[:, vocabulary.index(word)] |= present[:, j]
     return X, y, vocabulary
+
+
+def spam_posterior(
+    X,
+    *,
+    spam_fraction: float = 0.4,
+    p_topic_word: float = 0.6,
+    p_background: float = 0.04,
+    p_neutral: float = 0.35,
+) -> np.ndarray:
+    """The exact ``p(spam | x)`` of :func:`make_spam_corpus`'s process (the Bayes optimum).
+
+    Introduced in chapter 5, Generative versus discriminative. Sums the six topics out:
+    ``p(y, x) = p(y) sum_z p(z | y) prod_phrases p(phrase | z)``, in log space.
+
+    Parameters
+    ----------
+    X : array of shape (n_emails, n_words), binary, columns in the corpus vocabulary
+    spam_fraction, p_topic_word, p_background, p_neutral : float
+        The generator's settings.
+
+    Returns
+    -------
+    p_spam : array of shape (n_emails,)
+    """
+    probs, phrases, vocabulary, topic_probs, first_word = _spam_model(
+        spam_fraction, p_topic_word, p_background, p_neutral
+    )
+    X = check_binary(X, "X", n_features=len(vocabulary))
+    P = X[:, first_word]  # phrase presence
+    with np.errstate(divide="ignore"):
+        log_lik = P @ np.log(topic_probs).T + (1 - P) @ np.log1p(-topic_probs).T  # (n, 6)
+    log_prior = np.log([1 - probs["spam_fraction"], probs["spam_fraction"]]) - np.log(3)
+    joint = log_lik + np.repeat(log_prior, 3)
+    m = joint.max(axis=1, keepdims=True)
+    per_class = np.log(np.exp(joint - m).reshape(-1, 2, 3).sum(axis=2))
+    return np.exp(per_class[:, 1] - np.logaddexp(per_class[:, 0], per_class[:, 1]))
+
+
+def with_copies(X, column: int, k: int) -> np.ndarray:
+    """``X`` with ``k - 1`` extra copies of one column appended (``k`` copies in all).
+
+    Introduced in chapter 5, Generative versus discriminative, to feed the same evidence to
+    a classifier several times.
+
+    Parameters
+    ----------
+    X : array of shape (n_samples, n_features)
+    column : int
+        Index of the column to copy.
+    k : int, >= 1
+
+    Returns
+    -------
+    X_k : array of shape (n_samples, n_features + k - 1)
+    """
+    X = check_matrix(X, "X", dtype=np.asarray(X).dtype)
+    column = check_int(column, "column")
+    if not -X.shape[1] <= column < X.shape[1]:
+        raise ValueError(f"column must index one of the {X.shape[1]} features, got {column}.")
+    k = check_int(k, "k", minimum=1)
+    return np.hstack([X, np.repeat(X[:, [column]], k - 1, axis=1)])
+
+
+def hide_features(X, fraction: float, rng: np.random.Generator) -> np.ndarray:
+    """Replace ``round(fraction * n_features)`` random entries of each row by NaN.
+
+    Introduced in chapter 5, Generative versus discriminative. Each row hides its own random
+    subset, of the same size for every row.
+
+    Parameters
+    ----------
+    X : array of shape (n_samples, n_features)
+    fraction : float in [0, 1]
+    rng : numpy.random.Generator
+
+    Returns
+    -------
+    X_hidden : array of shape (n_samples, n_features), float, NaN where hidden
+    """
+    X = check_matrix(X, "X")
+    fraction = check_float(fraction, "fraction", low=0.0, high=1.0)
+    rng = check_rng(rng)
+    n_hide = int(round(fraction * X.shape[1]))
+    # The n_hide smallest of n_features uniform keys per row: a uniform random subset.
+    ranks = np.argsort(rng.random(X.shape), axis=1)[:, :n_hide]
+    out = X.copy()
+    np.put_along_axis(out, ranks, np.nan, axis=1)
+    return out

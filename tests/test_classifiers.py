@@ -349,3 +349,54 @@ def test_exercise_answers_computed_independently():
     np.testing.assert_allclose(np.exp(nb2.feature_log_prob_), [[0.3, 0.8], [0.9, 0.5]])
     assert is_correct("ch05-marginal", nb2.predict_proba([[1, np.nan]])[0, 1])
     assert not is_correct("ch05-marginal", nb2.predict_proba([[1, 0]])[0, 1])
+
+
+def test_spam_posterior_brute_force_and_calibrated():
+    X, y, vocab = clf.make_spam_corpus(20000, np.random.default_rng(6))
+    post = clf.spam_posterior(X)
+    # One e-mail by explicit sums over the six topics of the generator.
+    x = X[0]
+    total = {0: 0.0, 1: 0.0}
+    for cls, prior in (("ham", 0.6), ("spam", 0.4)):
+        for words in clf.SPAM_TOPICS[cls].values():
+            lik = prior / 3
+            for phrase in {
+                w for t in clf.SPAM_TOPICS.values() for ws in t.values() for w in ws
+            } | set(clf._NEUTRAL_WORDS):
+                p = 0.6 if phrase in words else 0.35 if phrase in clf._NEUTRAL_WORDS else 0.04
+                on = x[vocab.index(phrase.split()[0])]
+                lik *= p if on else 1 - p
+            total[int(cls == "spam")] += lik
+    assert post[0] == pytest.approx(total[1] / (total[0] + total[1]), rel=1e-10)
+    # The true posterior is calibrated: among e-mails given p in a bin, a fraction p is spam.
+    mean_p, frac, counts = clf.calibration_curve(y, post, n_bins=5)
+    assert np.all(np.abs(mean_p - frac)[counts > 500] < 0.03)
+
+
+def test_with_copies_and_hide_features():
+    X = np.arange(12).reshape(3, 4)
+    X3 = clf.with_copies(X, 1, 3)
+    assert X3.shape == (3, 6)
+    np.testing.assert_array_equal(X3[:, 4], X[:, 1])
+    np.testing.assert_array_equal(X3[:, 5], X[:, 1])
+    np.testing.assert_array_equal(clf.with_copies(X, 2, 1), X)
+    with pytest.raises(ValueError, match="column must index"):
+        clf.with_copies(X, 4, 2)
+    rng = np.random.default_rng(7)
+    H = clf.hide_features(np.ones((50, 64)), 0.3, rng)
+    np.testing.assert_array_equal(np.isnan(H).sum(axis=1), round(0.3 * 64))
+    # Every feature gets hidden somewhere, and visible entries are untouched.
+    assert np.isnan(H).any(axis=0).all()
+    assert np.all(H[~np.isnan(H)] == 1)
+    with pytest.raises(ValueError, match="fraction must be <= 1"):
+        clf.hide_features(np.ones((2, 2)), 1.5, rng)
+
+
+def test_linear_log_odds_reproduces_naive_bayes():
+    X, y, _ = clf.make_spam_corpus(500, np.random.default_rng(8))
+    nb = du.BernoulliNaiveBayes(alpha=0.5).fit(X, y)
+    coef, intercept = nb.linear_log_odds()
+    p = 1 / (1 + np.exp(-(X @ coef + intercept)))
+    np.testing.assert_allclose(p, nb.predict_proba(X)[:, 1], atol=1e-12)
+    with pytest.raises(ValueError, match="needs two classes"):
+        du.BernoulliNaiveBayes().fit([[0], [1], [1]], [0, 1, 2]).linear_log_odds()
