@@ -28,7 +28,7 @@ _EXPORTS: dict[str, tuple[str, ...]] = {
         "BinaryMarkovChain",
         "pixel_order",
     ),
-    "bayesnet": ("BayesianNetwork",),
+    "bayesnet": ("BayesianNetwork", "random_network", "student_network"),
     "classifiers": ("BernoulliNaiveBayes", "GaussianNaiveBayes", "LogisticRegression"),
     "autoregressive": ("FVSBN", "NADE"),
     "vae": ("VAE",),

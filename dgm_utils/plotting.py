@@ -242,6 +242,110 @@ def plot_pixel_order(order, shape=(8, 8), ax=None, *, image=None, title: str | N
     return ax
 
 
+def draw_dag(parents, ax=None, pos=None, *, observed=(), labels=None, radius: float = 0.28):
+    """Draw a directed acyclic graph: circles for nodes, arrows from parents to children.
+
+    Introduced in chapter 4, Bayesian networks. Matplotlib only. By default, nodes sit in
+    layers by depth (roots on top, each node one layer below its deepest parent), spread
+    evenly within a layer; observed nodes are shaded grey, as in the graphical-models
+    convention.
+
+    Parameters
+    ----------
+    parents : dict of str -> list of str, or a ``BayesianNetwork``
+        Each node's parents (every node is a key).
+    ax : matplotlib Axes, optional
+    pos : dict of str -> (x, y), optional
+        Node positions in data coordinates (one unit between layers); overrides the layout.
+    observed : iterable of str, default ()
+        Nodes to shade.
+    labels : dict of str -> str, optional
+        Text inside each node (the node name by default).
+    radius : float, default 0.28
+        Node radius in data units.
+
+    Returns
+    -------
+    ax : matplotlib Axes
+    """
+    from matplotlib.patches import Circle, FancyArrowPatch
+
+    if hasattr(parents, "parents") and not isinstance(parents, dict):
+        parents = parents.parents
+    if not isinstance(parents, dict):
+        raise TypeError(
+            f"parents must be a dict of node -> list of parents, got {describe(parents)}."
+        )
+    nodes = list(parents)
+    for v, pa in parents.items():
+        for p in pa:
+            if p not in parents:
+                raise ValueError(f"Unknown parent {p!r} of {v!r}; known nodes: {nodes}.")
+    if pos is None:
+        depth: dict = {}
+
+        def layer(v, path=()):
+            if v in path:
+                raise ValueError(
+                    f"The graph has a directed cycle through {v!r}; cannot draw a DAG."
+                )
+            if v not in depth:
+                depth[v] = 1 + max((layer(p, (*path, v)) for p in parents[v]), default=-1)
+            return depth[v]
+
+        for v in nodes:
+            layer(v)
+        pos = {}
+        for d in range(max(depth.values()) + 1):
+            row = [v for v in nodes if depth[v] == d]
+            # Within a layer, keep children near the mean position of their parents.
+            row.sort(
+                key=lambda v: (
+                    np.mean([pos[p][0] for p in parents[v]]) if parents[v] else nodes.index(v)
+                )
+            )
+            for i, v in enumerate(row):
+                pos[v] = (i - (len(row) - 1) / 2, -float(d))
+    else:
+        missing = [v for v in nodes if v not in pos]
+        if missing:
+            raise ValueError(f"pos has no position for {missing}.")
+    ax = _get_ax(ax)
+    observed = set(observed)
+    for v, pa in parents.items():
+        for p in pa:
+            (x0, y0), (x1, y1) = pos[p], pos[v]
+            d = np.hypot(x1 - x0, y1 - y0)
+            ux, uy = (x1 - x0) / d, (y1 - y0) / d
+            ax.add_patch(
+                FancyArrowPatch(
+                    (x0 + radius * ux, y0 + radius * uy),
+                    (x1 - radius * ux, y1 - radius * uy),
+                    arrowstyle="-|>",
+                    mutation_scale=14,
+                    color="#333333",
+                    lw=1.3,
+                    shrinkA=0,
+                    shrinkB=0,
+                )
+            )
+    for v in nodes:
+        x, y = pos[v]
+        face = "#c8c8c8" if v in observed else "white"
+        ax.add_patch(
+            Circle((x, y), radius, facecolor=face, edgecolor=OKABE_ITO[0], lw=1.8, zorder=3)
+        )
+        text = labels.get(v, v) if labels is not None else v
+        ax.text(x, y, text, ha="center", va="center", fontsize=12, zorder=4)
+    xs = [p[0] for p in pos.values()]
+    ys = [p[1] for p in pos.values()]
+    ax.set_xlim(min(xs) - 2 * radius, max(xs) + 2 * radius)
+    ax.set_ylim(min(ys) - 2 * radius, max(ys) + 2 * radius)
+    ax.set_aspect("equal")
+    ax.axis("off")
+    return ax
+
+
 def plot_gaussian_ellipse(mean, cov, ax=None, *, n_std: float = 2.0, **kwargs):
     """Draw the contour of a 2-D Gaussian at ``n_std`` Mahalanobis units (an ellipse).
 
