@@ -506,3 +506,78 @@ def test_markov_chain_rejects_bad_orders(digits):
 def test_reprs():
     assert repr(IndependentBernoulli()) == "IndependentBernoulli(alpha=1.0)"
     assert repr(BinaryMarkovChain()) == "BinaryMarkovChain(order=raster, alpha=1.0)"
+
+
+# ----------------------------------------------------------------------------------------
+# The chapters' exercises: the stored answers agree with independent computations
+# ----------------------------------------------------------------------------------------
+
+
+def test_chapter_2_exercise_answers(digits):
+    from dgm_utils.exercises import is_correct
+
+    assert is_correct("ch02-rgb-independent", num_params_independent([256] * 3))
+    assert is_correct("ch02-labelled-joint", num_params_joint([2] * 64 + [10]))
+    assert is_correct("ch02-grey-independent", num_params_independent([256] * 784))
+    n = next(n for n in range(1, 10_000) if math.sqrt(0.25 / n) <= 0.01)
+    assert is_correct("ch02-lln-n", n)
+    X_train, _ = digits
+    model = IndependentBernoulli(alpha=1.0).fit(X_train)
+    # brute force over each pixel's two values: independence lets us maximise factor by factor
+    mode = np.array([[int(np.argmax([1 - p, p])) for p in model.probs_]])
+    assert is_correct("ch02-mode-logprob", float(model.log_prob(mode)[0]))
+    assert not is_correct("ch02-mode-logprob", float(model.log_prob(np.zeros((1, 64)))[0]))
+
+
+def test_chapter_3_exercise_answers(digits):
+    from dgm_utils.exercises import is_correct
+
+    assert is_correct("ch03-fourth-factor", chain_rule_param_counts([3] * 4)[-1])
+    assert is_correct("ch03-markov-grey", num_params_markov_chain([256] * 784))
+    # second-order chain: factor i has min(i, 2) binary parents
+    assert is_correct("ch03-second-order", sum(2 ** min(i, 2) for i in range(64)))
+    joint = JointTable.from_factors([[0.99, 0.01], [[0.95, 0.05], [0.1, 0.9]]], ["D", "T"])
+    assert is_correct("ch03-bayes-test", joint.condition({"T": 1}).prob({"D": 1}))
+    X_train, _ = digits
+    order = pixel_order("column")
+    fwd = BinaryMarkovChain(order, alpha=0.0).fit(X_train).score(X_train)
+    bwd = BinaryMarkovChain(order[::-1], alpha=0.0).fit(X_train).score(X_train)
+    answer = "same" if np.isclose(fwd, bwd, rtol=1e-12) else ("higher" if bwd > fwd else "lower")
+    assert is_correct("ch03-reversed-order", answer)
+
+
+# ----------------------------------------------------------------------------------------
+# Plotting helpers of chapters 2 and 3
+# ----------------------------------------------------------------------------------------
+
+
+def test_plotting_helpers_draw_the_data():
+    import matplotlib
+
+    matplotlib.use("Agg")
+    from matplotlib.figure import Figure
+
+    from dgm_utils import plotting
+
+    ax = Figure().subplots()
+    assert plotting.plot_pmf([0.2, 0.8], [0.25, 0.75], ax=ax) is ax
+    heights = sorted(round(p.get_height(), 6) for p in ax.patches)
+    assert heights == [0.2, 0.25, 0.75, 0.8]
+    with pytest.raises(ValueError, match="shape of probs"):
+        plotting.plot_pmf([0.2, 0.8], [1.0], ax=ax)
+
+    x = (np.random.default_rng(0).random(5000) < 0.3).astype(int)
+    ax = Figure().subplots()
+    plotting.plot_running_frequency(x, 0.3, ax=ax)
+    line = ax.get_lines()[0]
+    n, freq = line.get_data()
+    np.testing.assert_allclose(freq, np.cumsum(x)[n - 1] / n)
+    assert n[0] == 1 and n[-1] == 5000
+
+    ax = Figure().subplots()
+    order = pixel_order("snake", (3, 4))
+    plotting.plot_pixel_order(order, (3, 4), ax=ax)
+    cols, rows = ax.get_lines()[0].get_data()
+    np.testing.assert_array_equal(rows * 4 + cols, order)
+    with pytest.raises(ValueError, match=r"shape \(12,\)"):
+        plotting.plot_pixel_order(order[:5], (3, 4), ax=ax)
