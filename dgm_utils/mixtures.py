@@ -90,7 +90,7 @@ class _BaseMixture:
         """Fit the mixture by EM: alternate E-steps and M-steps until the objective stalls.
 
         Each iteration computes the responsibilities ``r[n, k] = p(z=k | x_n)`` (E-step)
-        with the current parameters, records the mean log-likelihood, stops if it rose by
+        with the current parameters, records the mean log-likelihood, stops if it changed by
         less than ``tol``, and otherwise re-estimates the parameters from the
         responsibilities (M-step). With ``n_init > 1`` the best of several starts is kept.
 
@@ -144,7 +144,8 @@ class _BaseMixture:
             ll = float(log_norm.mean())
             log_likelihood.append(ll)
             objective.append(ll + self._log_prior() / n)
-            if len(objective) > 1 and objective[-1] - objective[-2] < self.tol:
+            # As scikit-learn: stop once the objective changes by less than tol.
+            if len(objective) > 1 and abs(objective[-1] - objective[-2]) < self.tol:
                 converged = True
                 break
             if n_iter == self.max_iter:
@@ -307,7 +308,7 @@ class BernoulliMixture(_BaseMixture):
     max_iter : int, default 100
         Maximum number of EM iterations (M-steps).
     tol : float, default 1e-6
-        EM stops when the objective rises by less than this (nats per sample).
+        EM stops when the objective changes by less than this (nats per sample).
     alpha : float, default 0.01
         Beta smoothing of the pixel probabilities (pseudo-counts); 0 gives maximum
         likelihood.
@@ -519,7 +520,7 @@ class GaussianMixture(_BaseMixture):
     max_iter : int, default 100
         Maximum number of EM iterations (M-steps).
     tol : float, default 1e-6
-        EM stops when the mean log-likelihood rises by less than this (nats per sample).
+        EM stops when the mean log-likelihood changes by less than this (nats per sample).
     means_init : array of shape (n_components, n_features), optional
         Initial means, as scikit-learn's ``means_init``. Each sample is assigned to its
         nearest initial mean to set the initial weights and covariances. Without it the
@@ -638,11 +639,14 @@ class GaussianMixture(_BaseMixture):
         self.precisions_cholesky_ = self._precisions_cholesky(self.covariances_)
 
     def _weighted_covariances(self, X, resp, counts, means) -> np.ndarray:
-        # Sigma_k = sum_n r_nk (x_n - mu_k)(x_n - mu_k)^T / N_k + reg_covar I, as batched matmuls.
-        diff = X[None, :, :] - means[:, None, :]  # (K, n, d)
-        weighted = diff * resp.T[:, :, None]
-        cov = np.matmul(weighted.transpose(0, 2, 1), diff) / counts[:, None, None]
-        idx = np.arange(X.shape[1])
+        # Sigma_k = sum_n r_nk (x_n - mu_k)(x_n - mu_k)^T / N_k + reg_covar I. A loop over the
+        # K components keeps each (n, d) block in cache: faster than one (K, n, d) array.
+        d = X.shape[1]
+        cov = np.empty((means.shape[0], d, d))
+        for k, mean in enumerate(means):
+            diff = X - mean
+            cov[k] = (resp[:, k, None] * diff).T @ diff / counts[k]
+        idx = np.arange(d)
         cov[:, idx, idx] += self.reg_covar
         return cov
 
@@ -668,11 +672,14 @@ class GaussianMixture(_BaseMixture):
         self.precisions_cholesky_ = self._precisions_cholesky(self.covariances_)
 
     def _log_prob_components(self, X: np.ndarray) -> np.ndarray:
-        # log N(x | mu, Sigma) = -d/2 log 2pi + log|P| - ||P^T (x - mu)||^2 / 2, with P = L^{-T}.
+        # log N(x | mu, Sigma) = -d/2 log 2pi + log|P| - ||(x - mu) P||^2 / 2, with P = L^{-T}
+        # (so Sigma^{-1} = P P^T): one triangular-factor product per component, no inverse.
         P = self.precisions_cholesky_  # (K, d, d)
-        d = X.shape[1]
-        y = np.matmul(X[None, :, :], P) - np.matmul(self.means_[:, None, :], P)  # (K, n, d)
-        maha = np.einsum("knd,knd->nk", y, y)
+        n, d = X.shape
+        maha = np.empty((n, self.n_components))
+        for k in range(self.n_components):
+            y = X @ P[k] - self.means_[k] @ P[k]
+            maha[:, k] = np.einsum("nd,nd->n", y, y)
         log_det = np.log(np.diagonal(P, axis1=1, axis2=2)).sum(axis=1)  # log|P| = -log|L|
         return -0.5 * (d * np.log(2 * np.pi) + maha) + log_det
 
