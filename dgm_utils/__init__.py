@@ -31,6 +31,7 @@ _EXPORTS: dict[str, tuple[str, ...]] = {
     "bayesnet": ("BayesianNetwork", "random_network", "student_network"),
     "classifiers": ("BernoulliNaiveBayes", "GaussianNaiveBayes", "LogisticRegression"),
     "autoregressive": ("FVSBN", "NADE"),
+    "neural": ("NeuralClassifier", "make_xor"),
     "vae": ("VAE",),
 }
 _SUBMODULES = frozenset(_EXPORTS) | {"_validation"}

@@ -37,12 +37,15 @@ class TrainingHistory:
         Epoch (1-based) whose parameters the model holds at the end.
     seconds : float
         Wall-clock training time.
+    stopped_early : bool
+        Whether ``patience`` ended training before the last epoch.
     """
 
     train_loss: list[float] = field(default_factory=list)
     val_loss: list[float] = field(default_factory=list)
     best_epoch: int = 0
     seconds: float = 0.0
+    stopped_early: bool = False
 
     @property
     def epochs(self) -> int:
@@ -79,9 +82,13 @@ class _Progress:
         except ImportError:  # pragma: no cover
             self.handle = None
 
-    def update(self, text: str) -> None:
+    def update(self, text: str, fraction: float | None = None) -> None:
         if self.handle is not None:
-            self.handle.update({"text/plain": f"{self.label}: {text}"}, raw=True)
+            bar = ""
+            if fraction is not None:
+                filled = round(20 * min(max(fraction, 0.0), 1.0))
+                bar = f"[{'#' * filled}{'.' * (20 - filled)}] "
+            self.handle.update({"text/plain": f"{self.label}: {bar}{text}"}, raw=True)
 
     def close(self) -> None:
         if self.handle is not None:
@@ -104,6 +111,20 @@ def _as_tensor(X, name: str, n_features: int | None) -> torch.Tensor:
     if not torch.isfinite(t).all():
         raise ValueError(f"{name} contains NaN or infinite values.")
     return t
+
+
+def _check_objective_output(values, batch: int) -> None:
+    """The objective must give one finite number per example (not a batch mean)."""
+    if not isinstance(values, torch.Tensor):
+        raise TypeError(
+            f"objective(model, batch) must return a tensor of shape ({batch},), got "
+            f"{type(values).__name__}."
+        )
+    if tuple(values.shape) != (batch,):
+        raise ValueError(
+            f"objective(model, batch) must return one value per example, shape ({batch},), "
+            f"got {tuple(values.shape)}. Return e.g. model.log_prob(x), not its mean."
+        )
 
 
 @torch.no_grad()
@@ -169,13 +190,36 @@ def train(
     device : str or torch.device, optional
         CUDA when present, the CPU otherwise.
     patience : int, optional
-        Stop when the validation loss has not improved for this many epochs.
+        Stop when the validation loss has not improved for this many epochs (early
+        stopping; needs ``X_val``).
     progress : bool or str, default True
-        Show live progress in Jupyter; a string is used as the label.
+        Show live progress in Jupyter (a bar with the epoch and the losses, updated in
+        place); a string is used as the label. When training ends the display reads the
+        label alone, as when it started, so a stored notebook output does not depend on
+        the run.
 
     Returns
     -------
     TrainingHistory
+
+    Raises
+    ------
+    TypeError
+        If ``model`` is not a ``torch.nn.Module`` or the data are not numeric.
+    ValueError
+        If the data have the wrong shape or non-finite values, the model has no
+        parameters, ``patience`` is given without ``X_val``, or ``objective`` does not
+        return one finite value per example.
+    FloatingPointError
+        If the loss becomes NaN or infinite (usually: the learning rate is too large).
+
+    Examples
+    --------
+    >>> from dgm_utils.autoregressive import FVSBN
+    >>> X = torch.bernoulli(torch.full((100, 5), 0.3), generator=torch.Generator().manual_seed(0))
+    >>> history = train(FVSBN(5), X[:80], X[80:], epochs=3, progress=False)
+    >>> history.epochs, len(history.val_loss)
+    (3, 3)
     """
     if not isinstance(model, torch.nn.Module):
         raise TypeError(f"model must be a torch.nn.Module, got {type(model).__name__}.")
@@ -186,6 +230,13 @@ def train(
     seed = check_int(seed, "seed", minimum=0)
     if patience is not None:
         patience = check_int(patience, "patience", minimum=1)
+        if X_val is None:
+            raise ValueError(
+                "patience (early stopping) watches the validation loss: pass X_val as well, "
+                "e.g. train(model, X_train, X_val, patience=10)."
+            )
+    if not any(p.requires_grad for p in model.parameters()):
+        raise ValueError(f"{type(model).__name__} has no trainable parameters.")
     n_features = getattr(model, "n_dims", None) or getattr(model, "x_dim", None)
     X_train = _as_tensor(X_train, "X_train", n_features)
     X_val = None if X_val is None else _as_tensor(X_val, "X_val", X_train.shape[1])
@@ -209,7 +260,15 @@ def train(
         total = 0.0
         for i in range(0, n, batch_size):
             xb = X_train[order[i : i + batch_size]]
-            loss = -objective(model, xb).mean()
+            values = objective(model, xb)
+            if epoch == 1 and i == 0:
+                _check_objective_output(values, xb.shape[0])
+            loss = -values.mean()
+            if not torch.isfinite(loss):
+                raise FloatingPointError(
+                    f"The training loss became {float(loss.detach())} in epoch {epoch} (batch starting at "
+                    f"example {i}); try a smaller learning rate than lr={lr}."
+                )
             optimiser.zero_grad(set_to_none=True)
             loss.backward()
             optimiser.step()
@@ -226,8 +285,9 @@ def train(
                 since_best += 1
         else:
             history.best_epoch = epoch
-        bar.update(status)
+        bar.update(status, epoch / epochs)
         if patience is not None and since_best >= patience:
+            history.stopped_early = epoch < epochs
             break
     if best_state is not None:
         model.load_state_dict(best_state)

@@ -1,0 +1,307 @@
+r"""Autoregressive density models of binary vectors with neural conditionals.
+
+Chapter 6 replaces the tables of chapters 2-4 by functions. The chain rule
+
+.. math:: p(x_1, \dots, x_n) = \prod_{i=1}^{n} p(x_i \mid x_1, \dots, x_{i-1})
+
+holds for every distribution; a model only has to say how each conditional depends on the
+previous pixels. Here each conditional is a Bernoulli whose logit is a (small) neural
+function of :math:`x_{<i}`:
+
+* :class:`FVSBN`, the fully visible sigmoid belief network (Frey, 1998): logistic
+  regression on all previous pixels, :math:`n(n+1)/2` parameters;
+* :class:`NADE`, the neural autoregressive distribution estimator (Larochelle
+  and Murray, 2011): one hidden layer shared by all conditionals, :math:`2nh + n`
+  parameters, evaluated in :math:`O(nh)` per image.
+
+Because every conditional is a proper Bernoulli distribution, the product is a proper
+distribution over :math:`\{0, 1\}^n` for *any* parameter values: no normalising constant.
+Both models are ``torch.nn.Module`` objects that speak the ``torch.distributions``
+vocabulary (``log_prob``, ``sample``, and ``conditionals`` returning a real
+``Independent(Bernoulli(logits=...), 1)``), and are trained by :func:`dgm_utils.train`.
+"""
+
+from __future__ import annotations
+
+import math
+
+import torch
+from torch import nn
+from torch.distributions import Bernoulli, Independent
+
+from ._validation import check_int, describe
+
+__all__ = ["FVSBN", "NADE"]
+
+
+class _BinaryAutoregressive(nn.Module):
+    """Shared plumbing: input checks, the conditionals as a distribution, ancestral sampling.
+
+    A subclass defines ``logits(x)``: for every pixel i, the logit of
+    :math:`p(x_i = 1 \\mid x_{<i})`, computed from ``x[:, :i]`` only.
+    """
+
+    n_dims: int
+
+    def logits(self, x: torch.Tensor) -> torch.Tensor:  # pragma: no cover - abstract
+        raise NotImplementedError
+
+    def _param(self) -> torch.Tensor:
+        return next(self.parameters())
+
+    def _check_x(self, x) -> torch.Tensor:
+        """Return ``x`` as a tensor of the parameters' dtype and device, or raise."""
+        expected = f"(batch, {self.n_dims})"
+        if not isinstance(x, torch.Tensor):
+            raise TypeError(
+                f"x must be a torch.Tensor of shape {expected} holding 0./1. floats, got "
+                f"{describe(x)}. Convert with torch.as_tensor(x, dtype=torch.float32)."
+            )
+        if not torch.is_floating_point(x):
+            raise TypeError(
+                f"x must be a floating-point tensor of 0./1. values, got dtype {x.dtype}. "
+                "Convert with x.float()."
+            )
+        if x.ndim != 2 or x.shape[1] != self.n_dims:
+            hint = " For one image use x[None, :]." if x.ndim == 1 else ""
+            raise ValueError(
+                f"Expected x of shape {expected} for this {type(self).__name__} with n_dims="
+                f"{self.n_dims}, got {tuple(x.shape)}.{hint}"
+            )
+        bad = (x != 0) & (x != 1)  # also catches NaN
+        if bad.any():
+            values = torch.unique(x[bad])[:5].tolist()
+            raise ValueError(
+                f"x must be binary (0/1 values), got values such as {values}. Binarise first, "
+                "e.g. (x > 0.5).float()."
+            )
+        p = self._param()
+        return x.to(dtype=p.dtype, device=p.device)
+
+    def conditionals(self, x: torch.Tensor) -> Independent:
+        r"""The n conditionals :math:`p(x_i \mid x_{<i})` as one ``torch.distributions`` object.
+
+        Introduced in chapter 6, Neural models. Pixel i's Bernoulli depends only on
+        ``x[:, :i]``, so the distribution's ``log_prob(x)`` is the chain-rule sum
+        :math:`\sum_i \log p(x_i \mid x_{<i}) = \log p(x)`.
+
+        Parameters
+        ----------
+        x : tensor of shape (batch, n_dims), 0./1. floats
+
+        Returns
+        -------
+        torch.distributions.Independent
+            ``Independent(Bernoulli(logits=logits), 1)``, batch shape (batch,), event shape
+            (n_dims,).
+        """
+        x = self._check_x(x)
+        return Independent(Bernoulli(logits=self.logits(x), validate_args=False), 1)
+
+    def log_prob(self, x: torch.Tensor) -> torch.Tensor:
+        r""":math:`\log p(x)` of each row, in nats (differentiable).
+
+        Introduced in chapter 6, Neural models.
+
+        Parameters
+        ----------
+        x : tensor of shape (batch, n_dims), 0./1. floats
+
+        Returns
+        -------
+        tensor of shape (batch,)
+
+        Raises
+        ------
+        TypeError
+            If ``x`` is not a floating-point tensor.
+        ValueError
+            If ``x`` has the wrong shape or values other than 0 and 1.
+        """
+        x = self._check_x(x)
+        return self.conditionals(x).log_prob(x)
+
+    @torch.no_grad()
+    def sample(self, n: int, generator: torch.Generator | None = None) -> torch.Tensor:
+        r"""Ancestral sampling: :math:`x_1 \sim p(x_1)`, then :math:`x_2 \sim p(x_2 \mid x_1)`, ...
+
+        Introduced in chapter 6, Neural models. Pixel i is drawn from the same conditional
+        that ``log_prob`` scores (one call of ``logits`` per pixel; only the first i columns
+        matter at step i).
+
+        Parameters
+        ----------
+        n : int
+            Number of samples.
+        generator : torch.Generator, optional
+            Source of randomness (torch's global generator when omitted).
+
+        Returns
+        -------
+        tensor of shape (n, n_dims), 0./1. floats
+        """
+        n = check_int(n, "n", minimum=0)
+        if generator is not None and not isinstance(generator, torch.Generator):
+            raise TypeError(
+                "generator must be a torch.Generator (e.g. torch.Generator().manual_seed(0)), "
+                f"got {type(generator).__name__}."
+            )
+        p = self._param()
+        x = torch.zeros(n, self.n_dims, dtype=p.dtype, device=p.device)
+        for i in range(self.n_dims):
+            probs = torch.sigmoid(self.logits(x)[:, i])
+            x[:, i] = torch.bernoulli(probs, generator=generator)
+        return x
+
+
+class FVSBN(_BinaryAutoregressive):
+    r"""Fully visible sigmoid belief network: a logistic regression for every conditional.
+
+    Introduced in chapter 6, Neural models (Frey, 1998).
+
+    .. math:: p(x_i = 1 \mid x_{<i}) = \sigma\Big(b_i + \sum_{j<i} W_{ij} x_j\Big)
+
+    All n conditionals are computed at once with a strictly lower-triangular weight matrix
+    (a mask zeroes :math:`W_{ij}` for :math:`j \geq i`). Conditional i has i parameters, so
+    the model has :math:`\sum_i i = n(n+1)/2`. The log-likelihood is a sum of n separate
+    logistic regressions, hence concave in the parameters.
+
+    Parameters
+    ----------
+    n_dims : int
+        Number of binary variables (64 for the 8x8 digits).
+
+    Attributes
+    ----------
+    weight : Parameter of shape (n_dims, n_dims)
+        Only the strictly lower triangle is used (and receives gradients).
+    bias : Parameter of shape (n_dims,)
+    mask : buffer of shape (n_dims, n_dims)
+        1 strictly below the diagonal, 0 elsewhere.
+
+    Examples
+    --------
+    >>> model = FVSBN(64)
+    >>> model.num_params()
+    2080
+    >>> model.log_prob(torch.zeros(3, 64)).shape
+    torch.Size([3])
+    """
+
+    def __init__(self, n_dims: int):
+        super().__init__()
+        self.n_dims = check_int(n_dims, "n_dims", minimum=1)
+        # Zero initialisation: every conditional starts at p = 1/2 (the problem is concave,
+        # so no symmetry needs breaking).
+        self.weight = nn.Parameter(torch.zeros(self.n_dims, self.n_dims))
+        self.bias = nn.Parameter(torch.zeros(self.n_dims))
+        self.register_buffer("mask", torch.tril(torch.ones(self.n_dims, self.n_dims), -1))
+
+    def extra_repr(self) -> str:
+        return f"n_dims={self.n_dims}, {self.num_params()} parameters"
+
+    def logits(self, x: torch.Tensor) -> torch.Tensor:
+        r"""Logit of :math:`p(x_i = 1 \mid x_{<i})` for every i: ``b + x @ (W * mask).T``.
+
+        Parameters
+        ----------
+        x : tensor of shape (batch, n_dims)
+
+        Returns
+        -------
+        tensor of shape (batch, n_dims)
+        """
+        # Row i of the masked W holds W_ij for j < i only: conditional i sees x_<i.
+        return self.bias + x @ (self.weight * self.mask).T
+
+    def num_params(self) -> int:
+        """Free parameters: the bias and the strictly lower triangle of W, n(n+1)/2."""
+        return self.bias.numel() + int(self.mask.sum())
+
+
+class NADE(_BinaryAutoregressive):
+    r"""Neural autoregressive distribution estimator: one hidden layer shared by all pixels.
+
+    Introduced in chapter 6, Neural models (Larochelle and Murray, 2011).
+
+    .. math::
+
+        h_i = \sigma\big(c + W_{:, <i}\, x_{<i}\big), \qquad
+        p(x_i = 1 \mid x_{<i}) = \sigma\big(b_i + V_i \cdot h_i\big)
+
+    The input weights :math:`W` and :math:`c` are shared by all conditionals. The last pixel
+    conditions nothing, so :math:`W` has only :math:`n - 1` columns, and the model has
+    :math:`h(n - 1) + h + nh + n = 2nh + n` parameters. Sharing also makes evaluation cheap:
+    :math:`a_{i+1} = a_i + W_{:, i}\, x_i`, so all n pre-activations come from one cumulative
+    sum, :math:`O(nh)` per image instead of :math:`O(n^2 h)`.
+
+    Parameters
+    ----------
+    n_dims : int
+        Number of binary variables.
+    hidden : int
+        Number of hidden units h.
+    generator : torch.Generator, optional
+        Source of the random initial weights (torch's global generator when omitted).
+
+    Attributes
+    ----------
+    W : Parameter of shape (hidden, n_dims - 1)
+        Input-to-hidden weights, column j multiplies pixel j.
+    c : Parameter of shape (hidden,)
+    V : Parameter of shape (n_dims, hidden)
+        Hidden-to-output weights, row i for conditional i.
+    b : Parameter of shape (n_dims,)
+
+    Examples
+    --------
+    >>> model = NADE(64, hidden=32)
+    >>> model.num_params() == 2 * 64 * 32 + 64
+    True
+    """
+
+    def __init__(self, n_dims: int, hidden: int, *, generator: torch.Generator | None = None):
+        super().__init__()
+        self.n_dims = check_int(n_dims, "n_dims", minimum=1)
+        self.hidden = check_int(hidden, "hidden", minimum=1)
+        if generator is not None and not isinstance(generator, torch.Generator):
+            raise TypeError(
+                "generator must be a torch.Generator (e.g. torch.Generator().manual_seed(0)), "
+                f"got {type(generator).__name__}."
+            )
+
+        # Uniform(-1/sqrt(fan_in), 1/sqrt(fan_in)) as torch.nn.Linear; the random W breaks
+        # the symmetry between hidden units.
+        def uniform(shape, fan_in):
+            bound = 1.0 / math.sqrt(fan_in)
+            return (2 * torch.rand(shape, generator=generator) - 1) * bound
+
+        self.W = nn.Parameter(uniform((self.hidden, self.n_dims - 1), max(self.n_dims - 1, 1)))
+        self.c = nn.Parameter(torch.zeros(self.hidden))
+        self.V = nn.Parameter(uniform((self.n_dims, self.hidden), self.hidden))
+        self.b = nn.Parameter(torch.zeros(self.n_dims))
+
+    def extra_repr(self) -> str:
+        return f"n_dims={self.n_dims}, hidden={self.hidden}, {self.num_params()} parameters"
+
+    def logits(self, x: torch.Tensor) -> torch.Tensor:
+        r"""Logit of :math:`p(x_i = 1 \mid x_{<i})` for every i, in :math:`O(nh)` per image.
+
+        Parameters
+        ----------
+        x : tensor of shape (batch, n_dims)
+
+        Returns
+        -------
+        tensor of shape (batch, n_dims)
+        """
+        contrib = x[:, :-1, None] * self.W.T  # (batch, n - 1, h): W[:, j] x_j for j < n - 1
+        # sum_{j<i} W[:, j] x_j for every i at once: a cumulative sum shifted by one pixel
+        # (pad a zero row in front: conditional 1 sees no pixel).
+        before = nn.functional.pad(torch.cumsum(contrib, dim=1), (0, 0, 1, 0))
+        h = torch.sigmoid(self.c + before)  # (batch, n, h): the hidden layer of conditional i
+        return self.b + (h * self.V).sum(dim=-1)
+
+    def num_params(self) -> int:
+        """Free parameters, 2nh + n: W (h x (n-1)), c (h), V (n x h) and b (n)."""
+        return sum(p.numel() for p in self.parameters())

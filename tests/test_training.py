@@ -1,0 +1,203 @@
+"""Tests of dgm_utils.training.train: what it records, early stopping and best-epoch restore,
+determinism, the VAE-style objective hook, the stable progress display, and bad inputs."""
+
+import numpy as np
+import pytest
+import torch
+from torch import nn
+
+from dgm_utils import training
+from dgm_utils.autoregressive import FVSBN
+from dgm_utils.training import TrainingHistory, evaluate, train
+
+
+@pytest.fixture(autouse=True)
+def one_thread():
+    """Tiny tensors: one thread is fastest, and avoids contention on a shared machine."""
+    before = torch.get_num_threads()
+    torch.set_num_threads(1)
+    yield
+    torch.set_num_threads(before)
+
+
+def binary_data(n, d, p=0.3, seed=0):
+    g = torch.Generator().manual_seed(seed)
+    return torch.bernoulli(torch.full((n, d), p), generator=g)
+
+
+@pytest.fixture
+def data():
+    # Correlated pixels: copies of one coin with 10% flips, so FVSBN has something to learn.
+    g = torch.Generator().manual_seed(0)
+    base = torch.bernoulli(torch.full((300, 1), 0.5), generator=g)
+    flips = torch.bernoulli(torch.full((300, 6), 0.1), generator=g)
+    X = (base + flips) % 2
+    return X[:200], X[200:]
+
+
+def test_history_records_every_epoch_and_the_loss_falls(data):
+    X_train, X_val = data
+    history = train(FVSBN(6), X_train, X_val, epochs=15, lr=0.05, progress=False)
+    assert isinstance(history, TrainingHistory)
+    assert history.epochs == len(history.train_loss) == len(history.val_loss) == 15
+    assert history.train_loss[-1] < history.train_loss[0] - 0.5
+    assert history.seconds > 0 and not history.stopped_early
+    assert "15 epochs" in repr(history)
+
+
+def test_model_holds_the_parameters_of_the_best_validation_epoch(data):
+    X_train, X_val = data
+    model = FVSBN(6)
+    history = train(model, X_train, X_val, epochs=25, lr=0.05, progress=False)
+    assert history.best_epoch == int(np.argmin(history.val_loss)) + 1
+    assert evaluate(model, X_val) == pytest.approx(min(history.val_loss), abs=1e-5)
+    assert not model.training
+
+
+def test_restores_an_earlier_epoch_when_validation_gets_worse():
+    # Train on 10 images, validate on a different distribution: val loss must turn up.
+    X_train = binary_data(10, 8, p=0.2, seed=1)
+    X_val = binary_data(100, 8, p=0.5, seed=2)
+    model = FVSBN(8)
+    history = train(model, X_train, X_val, epochs=60, lr=0.1, batch_size=10, progress=False)
+    assert history.best_epoch < 60
+    assert evaluate(model, X_val) == pytest.approx(min(history.val_loss), abs=1e-5)
+    assert evaluate(model, X_val) < history.val_loss[-1]
+
+
+def test_patience_stops_early():
+    X_train = binary_data(10, 8, p=0.2, seed=1)
+    X_val = binary_data(100, 8, p=0.5, seed=2)
+    history = train(
+        FVSBN(8), X_train, X_val, epochs=200, lr=0.1, batch_size=10, patience=3, progress=False
+    )
+    assert history.stopped_early
+    assert history.epochs == history.best_epoch + 3 < 200
+
+
+def test_same_seed_same_run_and_different_seed_different_run(data):
+    X_train, X_val = data
+    runs = [
+        train(FVSBN(6), X_train, X_val, epochs=3, seed=s, progress=False).train_loss
+        for s in (0, 0, 1)
+    ]
+    assert runs[0] == runs[1] and runs[0] != runs[2]
+
+
+def test_accepts_numpy_uint8_and_leaves_the_input_alone(data):
+    X_train, _ = data
+    arr = X_train.numpy().astype(np.uint8)
+    before = arr.copy()
+    history = train(FVSBN(6), arr, epochs=2, progress=False)
+    assert history.epochs == 2 and history.val_loss == [] and history.best_epoch == 2
+    np.testing.assert_array_equal(arr, before)
+
+
+def test_evaluate_is_the_mean_negative_log_likelihood(data):
+    X_train, X_val = data
+    model = FVSBN(6)
+    train(model, X_train, epochs=2, progress=False)
+    with torch.no_grad():
+        expected = -model.log_prob(X_val).mean().item()
+    assert evaluate(model, X_val, batch_size=7) == pytest.approx(expected, abs=1e-5)
+
+
+class TinyVAELike(nn.Module):
+    """Stands in for chapter 7's VAE: a model trained through ``objective=m.elbo``."""
+
+    def __init__(self, x_dim):
+        super().__init__()
+        self.x_dim = x_dim
+        self.logits = nn.Parameter(torch.zeros(x_dim))
+
+    def elbo(self, x):
+        noise = 0.01 * torch.randn(x.shape[0])  # sampling inside the objective
+        dist = torch.distributions.Independent(torch.distributions.Bernoulli(logits=self.logits), 1)
+        return dist.log_prob(x) + noise
+
+
+def test_custom_objective_such_as_an_elbo(data):
+    X_train, X_val = data
+    model = TinyVAELike(6)
+    history = train(
+        model, X_train, X_val, epochs=40, lr=0.1, objective=lambda m, x: m.elbo(x), progress=False
+    )
+    assert history.train_loss[-1] < history.train_loss[0]
+    # The independent-Bernoulli optimum is the pixel frequencies.
+    torch.testing.assert_close(torch.sigmoid(model.logits), X_train.mean(0), atol=0.05, rtol=0)
+    # The width check reads the VAE's x_dim.
+    with pytest.raises(ValueError, match=r"X_train of shape \(n_samples, 6\), got \(200, 5\)"):
+        train(TinyVAELike(6), X_train[:, :5], progress=False)
+
+
+def test_progress_display_ends_as_it_started(monkeypatch, data):
+    """nbval compares the first display; the saved notebook holds the last update."""
+    shown = []
+
+    class Handle:
+        def update(self, obj, raw=False):
+            shown.append(obj["text/plain"])
+
+    def fake_display(obj, raw=False, display_id=False):
+        shown.append(obj["text/plain"])
+        return Handle()
+
+    import IPython
+    import IPython.display
+
+    monkeypatch.setattr(IPython, "get_ipython", lambda: object())
+    monkeypatch.setattr(IPython.display, "display", fake_display)
+    X_train, X_val = data
+    train(FVSBN(6), X_train, X_val, epochs=4, progress="Training FVSBN")
+    assert shown[0] == shown[-1] == "Training FVSBN (4 epochs)"
+    assert len(shown) == 1 + 4 + 1
+    assert shown[2].startswith("Training FVSBN (4 epochs): [#####") and "val loss" in shown[2]
+
+
+def test_no_progress_display_outside_ipython(capsys, data):
+    X_train, _ = data
+    train(FVSBN(6), X_train, epochs=1, progress=True)
+    assert capsys.readouterr().out == ""
+
+
+# ---------------------------------------------------------------------------- bad inputs
+@pytest.mark.parametrize(
+    ("kwargs", "error", "match"),
+    [
+        ({"model": "FVSBN"}, TypeError, "torch.nn.Module, got str"),
+        (
+            {"X_train": torch.zeros(5, 7)},
+            ValueError,
+            r"X_train of shape \(n_samples, 6\).*\(5, 7\)",
+        ),
+        ({"X_train": torch.zeros(6)}, ValueError, r"X_train of shape"),
+        ({"X_train": np.array([["a"] * 6])}, TypeError, "numeric"),
+        ({"X_train": torch.full((4, 6), float("nan"))}, ValueError, "NaN"),
+        ({"X_val": torch.zeros(5, 3)}, ValueError, r"X_val of shape \(n_samples, 6\)"),
+        ({"epochs": 0}, ValueError, "epochs must be at least 1"),
+        ({"epochs": 2.0}, TypeError, "epochs must be an integer"),
+        ({"batch_size": 0}, ValueError, "batch_size must be at least 1"),
+        ({"lr": 0.0}, ValueError, "lr must be > 0"),
+        ({"weight_decay": -1.0}, ValueError, "weight_decay must be >= 0"),
+        ({"seed": -1}, ValueError, "seed must be at least 0"),
+        ({"patience": 3}, ValueError, "patience .* pass X_val"),
+        ({"objective": lambda m, x: m.log_prob(x).mean()}, ValueError, r"one value per example"),
+        ({"objective": lambda m, x: 1.0}, TypeError, "must return a tensor"),
+        ({"objective": lambda m, x: m.log_prob(x) * np.nan}, FloatingPointError, "learning rate"),
+        ({"model": nn.Identity()}, ValueError, "no trainable parameters"),
+    ],
+)
+def test_bad_inputs_raise_helpful_errors(kwargs, error, match, data):
+    X_train, X_val = data
+    args = {"model": FVSBN(6), "X_train": X_train, "X_val": None, "epochs": 2, "progress": False}
+    if "patience" not in kwargs and "X_val" not in kwargs:
+        args["X_val"] = X_val
+    args.update(kwargs)
+    model, X = args.pop("model"), args.pop("X_train")
+    with pytest.raises(error, match=match):
+        train(model, X, **args)
+
+
+def test_default_device_is_cpu_without_cuda():
+    expected = "cuda" if torch.cuda.is_available() else "cpu"
+    assert training.default_device().type == expected
