@@ -391,3 +391,65 @@ def plot_gaussian_ellipse(mean, cov, ax=None, *, n_std: float = 2.0, **kwargs):
     kwargs.setdefault("facecolor", "none")
     ax.add_patch(Ellipse(tuple(mean), width, height, angle=angle, **kwargs))
     return ax
+
+
+def plot_decision_boundary(
+    model, X, y, ax=None, *, grid_size: int = 150, margin: float = 0.5, title: str | None = None
+):
+    """Shade p(Y = 1 | x) over a 2-D input plane, draw the 0.5 contour and the labelled points.
+
+    Introduced in chapter 6, Neural models.
+
+    Parameters
+    ----------
+    model : estimator with ``predict_proba(X) -> array of shape (n, 2)``
+        A fitted binary classifier on 2-D inputs (scikit-learn convention).
+    X : array of shape (n_samples, 2)
+    y : array of shape (n_samples,), labels in {0, 1}
+    ax : matplotlib Axes, optional
+    grid_size : int, default 150
+        Points per axis at which the probability is evaluated.
+    margin : float, default 0.5
+        Space around the data.
+    title : str, optional
+
+    Returns
+    -------
+    ax : matplotlib Axes
+    """
+    X = np.asarray(X, dtype=np.float64)
+    y = np.asarray(y)
+    if X.ndim != 2 or X.shape[1] != 2:
+        raise ValueError(f"Expected X of shape (n_samples, 2), got {describe(X)}.")
+    if y.shape != (X.shape[0],):
+        raise ValueError(f"Expected y of shape ({X.shape[0]},), got {y.shape}.")
+    grid_size = check_int(grid_size, "grid_size", minimum=2)
+    ax = _get_ax(ax)
+    lo, hi = X.min(axis=0) - margin, X.max(axis=0) + margin
+    g0, g1 = np.meshgrid(np.linspace(lo[0], hi[0], grid_size), np.linspace(lo[1], hi[1], grid_size))
+    proba = model.predict_proba(np.column_stack([g0.ravel(), g1.ravel()]))[:, 1]
+    proba = proba.reshape(g0.shape)
+    ax.contourf(
+        g0, g1, proba, levels=np.linspace(0, 1, 11), cmap="PuOr_r", vmin=0, vmax=1, alpha=0.6
+    )
+    ax.contour(g0, g1, proba, levels=[0.5], colors="k", linewidths=1.5)
+    for label, color, marker in ((0, OKABE_ITO[0], "o"), (1, OKABE_ITO[1], "^")):
+        pts = X[y == label]
+        ax.scatter(
+            pts[:, 0],
+            pts[:, 1],
+            s=12,
+            c=color,
+            marker=marker,
+            edgecolors="white",
+            linewidths=0.4,
+            label=f"y = {label}",
+        )
+    ax.set_xlim(lo[0], hi[0])
+    ax.set_ylim(lo[1], hi[1])
+    ax.set_aspect("equal")
+    ax.set_xlabel("$x_1$")
+    ax.set_ylabel("$x_2$")
+    if title is not None:
+        ax.set_title(title)
+    return ax
