@@ -97,8 +97,7 @@ def show_images(
     grid = image_grid(images, ncols=ncols, image_shape=image_shape)
     import matplotlib
 
-    cm = matplotlib.colormaps[cmap].copy()
-    cm.set_bad("#b0b0b0")  # the gaps between images
+    cm = matplotlib.colormaps[cmap].with_extremes(bad="#b0b0b0")  # the gaps between images
     ax.imshow(grid, cmap=cm, vmin=vmin, vmax=vmax, interpolation="nearest")
     ax.set_xticks([])
     ax.set_yticks([])
