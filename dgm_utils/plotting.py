@@ -452,3 +452,136 @@ def plot_decision_boundary(
     if title is not None:
         ax.set_title(title)
     return ax
+
+
+def reliability_diagram(
+    y_true, prob, ax=None, *, n_bins: int = 10, label: str | None = None, color=OKABE_ITO[0]
+):
+    """Observed frequency of ``y = 1`` against the mean predicted probability, per bin.
+
+    Introduced in chapter 5, Generative versus discriminative. A calibrated classifier
+    lies on the diagonal; points below it are over-confident about ``y = 1``, points above
+    it about ``y = 0``. Marker areas are proportional to the number of predictions in the
+    bin (equal-width bins, empty bins left out).
+
+    Parameters
+    ----------
+    y_true : array of shape (n_samples,), entries 0 or 1
+    prob : array of shape (n_samples,)
+        Predicted probability of ``y = 1``.
+    ax : matplotlib Axes, optional
+    n_bins : int, default 10
+    label : str, optional
+        Legend entry.
+    color : colour, default OKABE_ITO[0]
+
+    Returns
+    -------
+    ax : matplotlib Axes
+    """
+    from .classifiers import calibration_curve
+
+    mean_p, frac, counts = calibration_curve(y_true, prob, n_bins=n_bins)
+    ax = _get_ax(ax)
+    ax.plot([0, 1], [0, 1], color="0.6", lw=1, ls="--", zorder=1)
+    ax.plot(mean_p, frac, color=color, lw=1.5, label=label, zorder=2)
+    ax.scatter(mean_p, frac, s=8 + 300 * counts / counts.sum(), color=color, zorder=3)
+    ax.set_xlim(0, 1)
+    ax.set_ylim(0, 1)
+    ax.set_aspect("equal")
+    ax.set_xlabel("predicted probability")
+    ax.set_ylabel("observed frequency")
+    return ax
+
+
+def plot_learning_curve(
+    sizes, errors, ax=None, *, label: str | None = None, color=OKABE_ITO[0], marker: str = "o"
+):
+    """Mean test error against training-set size, with a band of two standard errors.
+
+    Introduced in chapter 5, Generative versus discriminative.
+
+    Parameters
+    ----------
+    sizes : array of shape (n_sizes,)
+    errors : array of shape (n_draws, n_sizes)
+        Test error of each random training set (rows) at each size (columns).
+    ax : matplotlib Axes, optional
+    label : str, optional
+    color : colour, default OKABE_ITO[0]
+    marker : str, default "o"
+
+    Returns
+    -------
+    ax : matplotlib Axes
+    """
+    sizes = np.asarray(sizes, dtype=np.float64)
+    errors = np.asarray(errors, dtype=np.float64)
+    if errors.ndim != 2 or errors.shape[1] != sizes.shape[0]:
+        raise ValueError(
+            f"Expected errors of shape (n_draws, {sizes.shape[0]}), got {describe(errors)}."
+        )
+    ax = _get_ax(ax)
+    mean = errors.mean(axis=0)
+    se = errors.std(axis=0, ddof=1) / np.sqrt(errors.shape[0]) if errors.shape[0] > 1 else 0 * mean
+    ax.fill_between(sizes, mean - 2 * se, mean + 2 * se, color=color, alpha=0.25, lw=0)
+    ax.plot(sizes, mean, color=color, marker=marker, ms=4, lw=1.5, label=label)
+    ax.set_xscale("log")
+    ax.set_xlabel("training-set size $n$")
+    ax.set_ylabel("test error")
+    return ax
+
+
+def plot_logistic_plane(
+    alpha, ax=None, *, lim: float = 3.0, levels=(0.1, 0.3, 0.7, 0.9), grid_size: int = 101
+):
+    """``p(Y = 1 | x) = sigmoid(alpha_0 + alpha_1 x_1 + alpha_2 x_2)`` over the plane.
+
+    Introduced in chapter 5, Generative versus discriminative. Shades the probability in
+    bands of 0.1, draws the equal-probability contours at ``levels`` (straight lines, all
+    parallel), the decision boundary ``p = 0.5`` in black, and the direction of
+    ``(alpha_1, alpha_2)`` as a green arrow from the origin.
+
+    Parameters
+    ----------
+    alpha : sequence of 3 floats
+        ``(alpha_0, alpha_1, alpha_2)``: bias and the two weights.
+    ax : matplotlib Axes, optional
+    lim : float, default 3.0
+        The plane shown is ``[-lim, lim]^2``.
+    levels : sequence of float in (0, 1)
+        Probabilities whose contours are drawn and labelled (besides 0.5).
+    grid_size : int, default 101
+
+    Returns
+    -------
+    ax : matplotlib Axes
+    """
+    a = np.asarray(alpha, dtype=np.float64)
+    if a.shape != (3,):
+        raise ValueError(f"Expected alpha = (alpha_0, alpha_1, alpha_2), got {describe(a)}.")
+    ax = _get_ax(ax)
+    g = np.linspace(-lim, lim, check_int(grid_size, "grid_size", minimum=2))
+    x1, x2 = np.meshgrid(g, g)
+    p = 1.0 / (1.0 + np.exp(-(a[0] + a[1] * x1 + a[2] * x2)))
+    bands = np.linspace(0.0, 1.0, 11)
+    ax.contourf(x1, x2, p, levels=bands, cmap="PuOr_r", vmin=0, vmax=1, alpha=0.75)
+    others = sorted(lv for lv in levels if lv != 0.5)
+    if a[1] != 0 or a[2] != 0:
+        if others:
+            cs = ax.contour(x1, x2, p, levels=others, colors="0.25", linewidths=0.8)
+            ax.clabel(cs, fmt="%.2g", fontsize=7)
+        ax.contour(x1, x2, p, levels=[0.5], colors="k", linewidths=2)
+        scale = 1.2 / np.hypot(a[1], a[2])
+        ax.annotate(
+            "",
+            xy=(a[1] * scale, a[2] * scale),
+            xytext=(0, 0),
+            arrowprops={"arrowstyle": "->", "color": OKABE_ITO[2], "lw": 2},
+        )
+    ax.set_xlim(-lim, lim)
+    ax.set_ylim(-lim, lim)
+    ax.set_aspect("equal")
+    ax.set_xlabel("$x_1$")
+    ax.set_ylabel("$x_2$")
+    return ax
