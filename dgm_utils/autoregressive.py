@@ -232,8 +232,8 @@ class NADE(_BinaryAutoregressive):
     The input weights :math:`W` and :math:`c` are shared by all conditionals. The last pixel
     conditions nothing, so :math:`W` has only :math:`n - 1` columns, and the model has
     :math:`h(n - 1) + h + nh + n = 2nh + n` parameters. Sharing also makes evaluation cheap:
-    :math:`a_{i+1} = a_i + W_{:, i}\, x_i`, so all n pre-activations come from one cumulative
-    sum, :math:`O(nh)` per image instead of :math:`O(n^2 h)`.
+    :math:`a_{i+1} = a_i + W_{:, i}\, x_i`, so each pre-activation costs :math:`O(h)` given
+    the previous one: :math:`O(nh)` per image instead of :math:`O(n^2 h)`.
 
     Parameters
     ----------
@@ -287,6 +287,10 @@ class NADE(_BinaryAutoregressive):
     def logits(self, x: torch.Tensor) -> torch.Tensor:
         r"""Logit of :math:`p(x_i = 1 \mid x_{<i})` for every i, in :math:`O(nh)` per image.
 
+        The pre-activation of conditional i + 1 is that of conditional i plus one column of
+        W: :math:`a_1 = c`, :math:`a_{i+1} = a_i + W_{:, i}\, x_i`. Recomputing
+        :math:`c + W_{:, <i}\, x_{<i}` from scratch for every i would cost :math:`O(n^2 h)`.
+
         Parameters
         ----------
         x : tensor of shape (batch, n_dims)
@@ -295,12 +299,14 @@ class NADE(_BinaryAutoregressive):
         -------
         tensor of shape (batch, n_dims)
         """
-        contrib = x[:, :-1, None] * self.W.T  # (batch, n - 1, h): W[:, j] x_j for j < n - 1
-        # sum_{j<i} W[:, j] x_j for every i at once: a cumulative sum shifted by one pixel
-        # (pad a zero row in front: conditional 1 sees no pixel).
-        before = nn.functional.pad(torch.cumsum(contrib, dim=1), (0, 0, 1, 0))
-        h = torch.sigmoid(self.c + before)  # (batch, n, h): the hidden layer of conditional i
-        return self.b + (h * self.V).sum(dim=-1)
+        a = self.c.expand(x.shape[0], -1)  # a_1 = c: the first pixel sees no other pixel
+        out = []
+        for i in range(self.n_dims):
+            h = torch.sigmoid(a)  # h_i, shape (batch, hidden)
+            out.append(h @ self.V[i])
+            if i < self.n_dims - 1:
+                a = a + x[:, i, None] * self.W[:, i]  # a_{i+1} = a_i + W[:, i] x_i: O(h)
+        return self.b + torch.stack(out, dim=1)
 
     def num_params(self) -> int:
         """Free parameters, 2nh + n: W (h x (n-1)), c (h), V (n x h) and b (n)."""
