@@ -52,21 +52,13 @@ class BayesianNetwork:
         The graph: each node's parents, in the order of its CPT's axes. Every node is a key,
         including nodes without parents (``parents["D"] = []``); the order of the keys is the
         order of :attr:`nodes` and of the columns of :meth:`sample` and :meth:`log_prob`.
-    cpts : dict of str -> array of shape (*[card(p) for p in parents[node]], card(node))
+    cpts : dict of str -> array of shape ``(*[card(p) for p in parents[node]], card(node))``
         ``cpts[node][pa_1, ..., pa_k, x]`` is ``p(node = x | parents = (pa_1, ..., pa_k))``:
         non-negative, and summing to 1 along the last axis (to within 1e-6; rows are then
         renormalised exactly). The last axis fixes the node's number of states.
     states : dict of str -> list, optional
         Names of the states of some or all nodes (e.g. ``{"G": ["A", "B", "C"]}``). Where
         given, values may be given by name or by index; state names take precedence.
-
-    Attributes
-    ----------
-    nodes : list of str
-    cardinality : dict of str -> int
-    parents : dict of str -> list of str
-    cpts : dict of str -> read-only array
-    states : dict of str -> list (the names, or ``[0, 1, ...]`` where none were given)
 
     Raises
     ------
@@ -275,7 +267,7 @@ class BayesianNetwork:
 
     @property
     def cpts(self) -> dict[str, np.ndarray]:
-        """Each node's CPT (read-only arrays of shape (*parent_cards, card))."""
+        """Each node's CPT (read-only arrays of shape ``(*parent_cards, card)``)."""
         return dict(self._cpts)
 
     @property
@@ -359,7 +351,7 @@ class BayesianNetwork:
         Parameters
         ----------
         parent, child : str
-        cpt : array of shape (*old parent cards of child, card(parent), card(child))
+        cpt : array of shape ``(*old_parent_cards, card(parent), card(child))``
             The child's new CPT: ``parent`` becomes its last parent axis.
 
         Returns
