@@ -400,3 +400,44 @@ def test_linear_log_odds_reproduces_naive_bayes():
     np.testing.assert_allclose(p, nb.predict_proba(X)[:, 1], atol=1e-12)
     with pytest.raises(ValueError, match="needs two classes"):
         du.BernoulliNaiveBayes().fit([[0], [1], [1]], [0, 1, 2]).linear_log_odds()
+
+
+# ------------------------------------------------------------------ plotting helpers (chapter 5)
+
+
+def test_reliability_diagram_plots_the_calibration_curve():
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    rng = np.random.default_rng(9)
+    p = rng.random(300)
+    y = (rng.random(300) < p).astype(int)
+    fig, ax = plt.subplots()
+    du.plotting.reliability_diagram(y, p, ax=ax, n_bins=5)
+    mean_p, frac, _ = clf.calibration_curve(y, p, n_bins=5)
+    x_line, y_line = ax.lines[1].get_data()
+    np.testing.assert_allclose(x_line, mean_p)
+    np.testing.assert_allclose(y_line, frac)
+    plt.close(fig)
+
+
+def test_plot_logistic_plane_boundary_is_the_line_alpha_x_zero():
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    alpha = np.array([-1.0, 2.0, 1.0])
+    fig, ax = plt.subplots()
+    du.plotting.plot_logistic_plane(alpha, ax=ax, levels=())
+    boundary = ax.collections[-1].get_paths()[0].vertices  # the black p = 0.5 contour
+    np.testing.assert_allclose(
+        alpha[0] + boundary @ alpha[1:], 0.0, atol=1e-4
+    )  # grid interpolation
+    with pytest.raises(ValueError, match="alpha_0, alpha_1, alpha_2"):
+        du.plotting.plot_logistic_plane([1.0, 2.0], ax=ax)
+    with pytest.raises(ValueError, match=r"errors of shape \(n_draws, 3\)"):
+        du.plotting.plot_learning_curve([1, 2, 3], np.zeros((4, 2)), ax=ax)
+    plt.close(fig)
