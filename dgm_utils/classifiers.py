@@ -19,11 +19,17 @@ from ._validation import check_binary, check_float, check_int, check_labels, che
 
 
 class NotFittedError(ValueError, AttributeError):
-    """Raised when a classifier is used before ``fit`` (as scikit-learn's ``NotFittedError``)."""
+    """Raised when a classifier is used before ``fit`` (as scikit-learn's ``NotFittedError``).
+
+    Introduced in chapter 5, Generative versus discriminative.
+    """
 
 
 class ConvergenceWarning(UserWarning):
-    """The optimiser stopped at ``max_iter`` before the gradient met the tolerance."""
+    """The optimiser stopped at ``max_iter`` before the gradient met the tolerance.
+
+    Introduced in chapter 5, Generative versus discriminative.
+    """
 
 
 # --------------------------------------------------------------------------------------
