@@ -448,7 +448,7 @@ class JointTable:
 
         Returns
         -------
-        array of shape (*[k for given], *[k for query])
+        array of shape ``(*[k for given], *[k for query])``
             Conditioning variables first, as in a CPT: for each setting of ``given`` the
             trailing axes sum to 1.
 
