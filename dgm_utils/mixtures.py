@@ -284,9 +284,11 @@ class _BaseMixture:
 class BernoulliMixture(_BaseMixture):
     """Mixture of multivariate Bernoullis for binary data, fitted by EM.
 
-    Introduced in chapter 1, What is a generative model (as a black box; chapters 2-4 open
-    it). The model is the Bayes net Z -> X with ``Z ~ Categorical(weights_)`` and, given
-    ``Z = k``, independent pixels ``X_d ~ Bernoulli(means_[k, d])``:
+    Introduced in chapter 1, What is a generative model, as a black box; later chapters
+    open it (the graph Z -> X and independence given z in chapters 3 and 4, EM on the
+    Gaussian mixture in chapter 7). The model is the Bayes net Z -> X with
+    ``Z ~ Categorical(weights_)`` and, given ``Z = k``, independent pixels
+    ``X_d ~ Bernoulli(means_[k, d])``:
 
     ``p(x) = sum_k weights_[k] prod_d means_[k, d]^x_d (1 - means_[k, d])^(1 - x_d)``.
 
@@ -372,7 +374,15 @@ class BernoulliMixture(_BaseMixture):
         hint = "For one image use x[None, :]."
         if not fitting and n_features == 64:
             hint = "(binarised 8x8 digits). For one image use x[None, :]."
-        return check_binary(X, "X", allow_nan=not fitting, n_features=n_features, hint=hint)
+        try:
+            return check_binary(X, "X", allow_nan=not fitting, n_features=n_features, hint=hint)
+        except ValueError as exc:
+            if fitting and "NaN" in str(exc):
+                raise ValueError(
+                    f"{exc} fit needs complete images; NaN as 'not observed' is accepted by "
+                    "log_prob, predict_proba, conditional_mean and sample_conditional."
+                ) from None
+            raise
 
     def _initialize(self, X: np.ndarray, rng: np.random.Generator) -> None:
         # Hard assignment to k-means++ seeds, then one M-step with Laplace smoothing
@@ -607,6 +617,11 @@ class GaussianMixture(_BaseMixture):
                 np.linalg.cholesky(c)
             except np.linalg.LinAlgError:
                 raise ValueError("covariances_init must be positive definite.") from None
+            if self.means_init is not None and c.shape[1] != self.means_init.shape[1]:
+                raise ValueError(
+                    f"covariances_init is for {c.shape[1]} features but means_init for "
+                    f"{self.means_init.shape[1]}."
+                )
             self.covariances_init = c
 
     def _hyperparameters(self) -> dict:
