@@ -7,6 +7,10 @@ STAMP := $(VENV)/.installed
 # requirements.in installs the latest releases instead of the pins (weekly upstream check).
 REQUIREMENTS ?= requirements.txt
 VENDOR := _extra/vendor/.versions
+# One BLAS thread in every kernel (reproducible digits, no contention on small products).
+export OMP_NUM_THREADS ?= 1
+export OPENBLAS_NUM_THREADS ?= 1
+export MKL_NUM_THREADS ?= 1
 
 .PHONY: book test lint unit lab clean help execute
 
@@ -31,8 +35,8 @@ book: $(STAMP) $(VENDOR)
 	@echo "The book is in _build/html: open file://$(CURDIR)/_build/html/index.html"
 
 lint: $(STAMP)
-	$(BIN)/ruff check dgm_utils tests benchmarks scripts
-	$(BIN)/ruff format --check dgm_utils tests benchmarks scripts
+	$(BIN)/ruff check dgm_utils tests benchmarks scripts _ext conftest.py
+	$(BIN)/ruff format --check dgm_utils tests benchmarks scripts _ext conftest.py
 
 unit: $(STAMP)
 	$(BIN)/pytest --nbval

@@ -1,6 +1,17 @@
-"""Shared pytest configuration: the browser tests run only when asked for with ``--site``."""
+"""Shared pytest configuration (repo root, so it applies to `pytest --nbval` on any path).
+
+- One BLAS/OpenMP thread in every notebook kernel nbval starts (kernels inherit this
+  environment): results then do not depend on the machine's core count, and small matrix
+  products are not slowed down by thread contention.
+- The browser tests run only when asked for with ``--site``.
+"""
+
+import os
 
 import pytest
+
+for _var in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
+    os.environ.setdefault(_var, "1")
 
 
 def pytest_addoption(parser):
