@@ -14,6 +14,10 @@ from pathlib import Path
 import nbformat
 from nbclient import NotebookClient
 
+# The same kernel environment as nbval's (see conftest.py): one BLAS thread.
+for _var in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
+    os.environ.setdefault(_var, "1")
+
 LIMIT_SECONDS = {"06": 90, "07": 90}  # the other chapters: 60 s
 
 

@@ -4,12 +4,17 @@ Usage: python scripts/execute_notebooks.py chapters/02_discrete_distributions.ip
 (``make execute`` runs it on every chapter). Prints each notebook's wall-clock time.
 """
 
+import os
 import sys
 import time
 from pathlib import Path
 
 import nbformat
 from nbclient import NotebookClient
+
+# The same kernel environment as nbval's (see conftest.py): one BLAS thread.
+for _var in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
+    os.environ.setdefault(_var, "1")
 
 
 def execute(path: Path, timeout: int = 600) -> float:
