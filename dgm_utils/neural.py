@@ -181,7 +181,7 @@ class NeuralClassifier(nn.Module):
         X,
         y,
         *,
-        epochs: int = 500,
+        epochs: int = 300,
         lr: float = 0.05,
         weight_decay: float = 0.0,
         seed: int = 0,
@@ -195,7 +195,7 @@ class NeuralClassifier(nn.Module):
         ----------
         X : array of shape (n_samples, n_features)
         y : array of shape (n_samples,), in {0, 1}
-        epochs : int, default 500
+        epochs : int, default 300
         lr : float, default 0.05
         weight_decay : float, default 0.0
         seed : int, default 0
