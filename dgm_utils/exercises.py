@@ -66,6 +66,10 @@ def _spec(exercise_id: str) -> dict:
 def _normalise_set(answer) -> frozenset[str]:
     if isinstance(answer, str):
         raise TypeError("Give a set or list of names, e.g. {'D', 'I'}, not a single string.")
+    if not isinstance(answer, set | frozenset | list | tuple):
+        raise TypeError(
+            f"Give a set or list of names, e.g. {{'D', 'I'}}, got {type(answer).__name__}."
+        )
     return frozenset(str(a).strip() for a in answer)
 
 

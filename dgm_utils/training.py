@@ -186,7 +186,8 @@ def train(
         ``objective(model, batch) -> Tensor (batch,)`` to maximise; ``model.log_prob`` by
         default (e.g. ``lambda m, x: m.elbo(x)`` for a VAE).
     seed : int, default 0
-        Seeds the shuffling and any sampling inside the objective (``torch.manual_seed``).
+        Seeds the shuffling and any sampling inside the objective, on a forked copy of
+        torch's global RNG: the caller's random stream is not changed.
     device : str or torch.device, optional
         CUDA when present, the CPU otherwise.
     patience : int, optional
@@ -243,55 +244,59 @@ def train(
     objective = objective or (lambda m, xb: m.log_prob(xb))
     device = torch.device(device) if device is not None else default_device()
 
-    torch.manual_seed(seed)
-    shuffle_gen = torch.Generator().manual_seed(seed)
-    model.to(device)
-    X_train = X_train.to(device)
-    optimiser = torch.optim.Adam(model.parameters(), lr=lr, weight_decay=weight_decay)
-    label = progress if isinstance(progress, str) else f"Training {type(model).__name__}"
-    bar = _Progress(f"{label} ({epochs} epochs)", enabled=bool(progress))
-    history = TrainingHistory()
-    best_state, best_val, since_best = None, float("inf"), 0
-    start = time.perf_counter()
-    n = X_train.shape[0]
-    for epoch in range(1, epochs + 1):
-        model.train()
-        order = torch.randperm(n, generator=shuffle_gen).to(device)
-        total = 0.0
-        for i in range(0, n, batch_size):
-            xb = X_train[order[i : i + batch_size]]
-            values = objective(model, xb)
-            if epoch == 1 and i == 0:
-                _check_objective_output(values, xb.shape[0])
-            loss = -values.mean()
-            if not torch.isfinite(loss):
-                raise FloatingPointError(
-                    f"The training loss became {float(loss.detach())} in epoch {epoch} (batch starting at "
-                    f"example {i}); try a smaller learning rate than lr={lr}."
-                )
-            optimiser.zero_grad(set_to_none=True)
-            loss.backward()
-            optimiser.step()
-            total += float(loss.detach()) * xb.shape[0]
-        history.train_loss.append(total / n)
-        status = f"epoch {epoch}/{epochs}, train loss {history.train_loss[-1]:.2f}"
-        if X_val is not None:
-            history.val_loss.append(evaluate(model, X_val, objective))
-            status += f", val loss {history.val_loss[-1]:.2f}"
-            if history.val_loss[-1] < best_val:
-                best_val, since_best, history.best_epoch = history.val_loss[-1], 0, epoch
-                best_state = {k: v.detach().clone() for k, v in model.state_dict().items()}
+    # Seed a private copy of torch's global RNG (used by dropout, rsample, ...): training is
+    # reproducible from `seed` and the caller's random stream is left as it was.
+    fork_devices = [device.index or 0] if device.type == "cuda" else []
+    with torch.random.fork_rng(devices=fork_devices):
+        torch.manual_seed(seed)
+        shuffle_gen = torch.Generator().manual_seed(seed)
+        model.to(device)
+        X_train = X_train.to(device)
+        optimiser = torch.optim.Adam(model.parameters(), lr=lr, weight_decay=weight_decay)
+        label = progress if isinstance(progress, str) else f"Training {type(model).__name__}"
+        bar = _Progress(f"{label} ({epochs} epochs)", enabled=bool(progress))
+        history = TrainingHistory()
+        best_state, best_val, since_best = None, float("inf"), 0
+        start = time.perf_counter()
+        n = X_train.shape[0]
+        for epoch in range(1, epochs + 1):
+            model.train()
+            order = torch.randperm(n, generator=shuffle_gen).to(device)
+            total = 0.0
+            for i in range(0, n, batch_size):
+                xb = X_train[order[i : i + batch_size]]
+                values = objective(model, xb)
+                if epoch == 1 and i == 0:
+                    _check_objective_output(values, xb.shape[0])
+                loss = -values.mean()
+                if not torch.isfinite(loss):
+                    raise FloatingPointError(
+                        f"The training loss became {float(loss.detach())} in epoch {epoch} (batch starting at "
+                        f"example {i}); try a smaller learning rate than lr={lr}."
+                    )
+                optimiser.zero_grad(set_to_none=True)
+                loss.backward()
+                optimiser.step()
+                total += float(loss.detach()) * xb.shape[0]
+            history.train_loss.append(total / n)
+            status = f"epoch {epoch}/{epochs}, train loss {history.train_loss[-1]:.2f}"
+            if X_val is not None:
+                history.val_loss.append(evaluate(model, X_val, objective))
+                status += f", val loss {history.val_loss[-1]:.2f}"
+                if history.val_loss[-1] < best_val:
+                    best_val, since_best, history.best_epoch = history.val_loss[-1], 0, epoch
+                    best_state = {k: v.detach().clone() for k, v in model.state_dict().items()}
+                else:
+                    since_best += 1
             else:
-                since_best += 1
-        else:
-            history.best_epoch = epoch
-        bar.update(status, epoch / epochs)
-        if patience is not None and since_best >= patience:
-            history.stopped_early = epoch < epochs
-            break
-    if best_state is not None:
-        model.load_state_dict(best_state)
-    model.eval()
-    history.seconds = time.perf_counter() - start
-    bar.close()
+                history.best_epoch = epoch
+            bar.update(status, epoch / epochs)
+            if patience is not None and since_best >= patience:
+                history.stopped_early = epoch < epochs
+                break
+        if best_state is not None:
+            model.load_state_dict(best_state)
+        model.eval()
+        history.seconds = time.perf_counter() - start
+        bar.close()
     return history
