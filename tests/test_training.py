@@ -206,13 +206,9 @@ def test_default_device_is_cpu_without_cuda():
 def test_train_leaves_the_global_rng_stream_alone():
     """Training is reproducible from `seed` without re-seeding the caller's torch RNG."""
     X = torch.bernoulli(torch.full((40, 4), 0.3), generator=torch.Generator().manual_seed(0))
+    model = FVSBN(4)
     torch.manual_seed(123)
     expected = torch.rand(3)
     torch.manual_seed(123)
-    du.train(du.FVSBN(4), X, epochs=2, progress=False)
-    # FVSBN's initialisation drew from the stream; training itself must not.
-    torch.manual_seed(123)
-    model = du.FVSBN(4)
-    torch.manual_seed(123)
-    du.train(model, X, epochs=2, progress=False)
+    train(model, X, epochs=2, progress=False)
     assert torch.equal(torch.rand(3), expected)
