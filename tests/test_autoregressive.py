@@ -16,15 +16,6 @@ from dgm_utils.neural import NeuralClassifier
 from dgm_utils.training import train
 
 
-@pytest.fixture(autouse=True)
-def one_thread():
-    """Tiny tensors: one thread is fastest, and avoids contention on a shared machine."""
-    before = torch.get_num_threads()
-    torch.set_num_threads(1)
-    yield
-    torch.set_num_threads(before)
-
-
 def all_states(n: int) -> torch.Tensor:
     """Every binary vector of length n, shape (2**n, n), float64."""
     return torch.tensor(list(itertools.product([0.0, 1.0], repeat=n)), dtype=torch.float64)

@@ -11,15 +11,6 @@ from dgm_utils import exercises
 from dgm_utils.neural import NeuralClassifier, make_xor
 
 
-@pytest.fixture(autouse=True)
-def one_thread():
-    """Tiny tensors: one thread is fastest, and avoids contention on a shared machine."""
-    before = torch.get_num_threads()
-    torch.set_num_threads(1)
-    yield
-    torch.set_num_threads(before)
-
-
 def gen(seed=0):
     return torch.Generator().manual_seed(seed)
 

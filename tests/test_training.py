@@ -11,15 +11,6 @@ from dgm_utils.autoregressive import FVSBN
 from dgm_utils.training import TrainingHistory, evaluate, train
 
 
-@pytest.fixture(autouse=True)
-def one_thread():
-    """Tiny tensors: one thread is fastest, and avoids contention on a shared machine."""
-    before = torch.get_num_threads()
-    torch.set_num_threads(1)
-    yield
-    torch.set_num_threads(before)
-
-
 def binary_data(n, d, p=0.3, seed=0):
     g = torch.Generator().manual_seed(seed)
     return torch.bernoulli(torch.full((n, d), p), generator=g)
