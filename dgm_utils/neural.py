@@ -188,7 +188,7 @@ class NeuralClassifier(nn.Module):
     ) -> NeuralClassifier:
         r"""Maximise the conditional log-likelihood :math:`\sum_n \log p(y_n \mid x_n)`.
 
-        Full-batch Adam, through the book's one training loop (:func:`dgm_utils.train`): the
+        Full-batch Adam, through the book's one training loop (:func:`dgm_utils.training.train`): the
         objective of a row ``[x, y]`` is ``conditional(x).log_prob(y)``.
 
         Parameters
