@@ -29,8 +29,8 @@ EPOCHS, BATCH, LR, HIDDEN = 200, 64, 2e-3, (256, 128)
 
 def data():
     X_train, X_test, _, _ = du.load_binarized_digits()
-    perm = np.random.default_rng(0).permutation(len(X_train))
-    return X_train[perm[270:]], X_train[perm[:270]], X_test  # chapter 6 split
+    X_fit, X_val = du.split_validation(X_train, n_val=270, rng=0)  # chapter 6's split
+    return X_fit, X_val, X_test
 
 
 def bare_loop(X_fit: np.ndarray) -> float:

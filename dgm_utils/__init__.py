@@ -12,7 +12,7 @@ __version__ = "0.1.0"
 
 # Public name -> the submodule that defines it. One line per module.
 _EXPORTS: dict[str, tuple[str, ...]] = {
-    "datasets": ("load_binarized_digits",),
+    "datasets": ("load_binarized_digits", "split_validation"),
     "plotting": ("show_images",),
     "training": ("train", "TrainingHistory", "default_device"),
     "widgets": ("Explorer", "explore"),
@@ -30,7 +30,7 @@ _EXPORTS: dict[str, tuple[str, ...]] = {
     ),
     "bayesnet": ("BayesianNetwork", "random_network", "student_network"),
     "classifiers": ("BernoulliNaiveBayes", "GaussianNaiveBayes", "LogisticRegression"),
-    "autoregressive": ("FVSBN", "NADE"),
+    "autoregressive": ("FVSBN", "NADE", "FittedModel", "fit_digit_models"),
     "neural": ("NeuralClassifier", "make_xor"),
     "vae": ("VAE",),
 }

@@ -1,10 +1,10 @@
-"""Real data that ships with installed packages: no download, ever."""
+"""Real data that ships with installed packages (no download, ever), and its validation split."""
 
 from __future__ import annotations
 
 import numpy as np
 
-from ._validation import check_float, check_int
+from ._validation import check_float, check_int, check_rng
 
 
 def load_binarized_digits(
@@ -51,3 +51,55 @@ def load_binarized_digits(
         X, y, test_size=test_fraction, random_state=seed, stratify=y
     )
     return X_train, X_test, y_train, y_test
+
+
+def split_validation(
+    X, n_val: int = 270, rng: np.random.Generator | int = 0
+) -> tuple[np.ndarray, np.ndarray]:
+    """Hold out ``n_val`` random rows of X for validation; the rest are for fitting.
+
+    Introduced in chapter 6, Neural models: the 1,347 training digits of
+    :func:`load_binarized_digits` become 1,077 images to fit on and 270 to choose
+    hyperparameters and stop training on. Chapter 7 and the benchmarks use the same split.
+
+    Parameters
+    ----------
+    X : array of shape (n_samples, ...)
+        Rows are split; the dtype is kept.
+    n_val : int, default 270
+        Number of validation rows, from 1 to ``n_samples - 1``.
+    rng : numpy.random.Generator or int, default 0
+        Source of the random permutation (an int is a seed).
+
+    Returns
+    -------
+    X_fit : array of shape (n_samples - n_val, ...)
+        The rows ``perm[n_val:]`` of X, for ``perm = rng.permutation(n_samples)``.
+    X_val : array of shape (n_val, ...)
+        The rows ``perm[:n_val]``.
+
+    Raises
+    ------
+    TypeError
+        If ``n_val`` is not an integer or ``rng`` neither a generator nor a seed.
+    ValueError
+        If X has no rows axis or ``n_val`` leaves no row for fitting or validation.
+
+    Examples
+    --------
+    >>> X_train, X_test, y_train, y_test = load_binarized_digits()
+    >>> X_fit, X_val = split_validation(X_train, n_val=270, rng=0)
+    >>> X_fit.shape, X_val.shape
+    ((1077, 64), (270, 64))
+    """
+    X = np.asarray(X)
+    if X.ndim == 0:
+        raise ValueError(f"X must have a rows axis to split, got the scalar {X!r}.")
+    n_val = check_int(n_val, "n_val", minimum=1)
+    if n_val >= len(X):
+        raise ValueError(
+            f"n_val must leave at least one row for fitting: X has {len(X)} rows, got "
+            f"n_val={n_val}. Choose n_val <= {len(X) - 1}."
+        )
+    perm = check_rng(rng).permutation(len(X))
+    return X[perm[n_val:]], X[perm[:n_val]]

@@ -11,7 +11,10 @@ from scipy.stats import chisquare
 from sklearn.linear_model import LogisticRegression
 
 from dgm_utils import exercises
-from dgm_utils.autoregressive import FVSBN, NADE
+from dgm_utils.autoregressive import FVSBN, NADE, fit_digit_models
+from dgm_utils.datasets import load_binarized_digits, split_validation
+from dgm_utils.discrete import BinaryMarkovChain, IndependentBernoulli
+from dgm_utils.mixtures import BernoulliMixture
 from dgm_utils.neural import NeuralClassifier
 from dgm_utils.training import train
 
@@ -263,6 +266,96 @@ def test_float64_input_is_accepted_by_a_float32_model():
 def test_bad_construction_and_sampling_arguments(make, error, match):
     with pytest.raises(error, match=match):
         make()
+
+
+# -------------------------------------------------------- chapter 6's split and five models
+def test_split_validation_is_a_seeded_partition_of_the_rows():
+    X = np.arange(40, dtype=np.uint8).reshape(20, 2)  # row r holds 2r and 2r + 1
+    X_fit, X_val = split_validation(X, n_val=6, rng=3)
+    perm = np.random.default_rng(3).permutation(20)
+    assert X_fit.dtype == np.uint8 and X_fit.shape == (14, 2) and X_val.shape == (6, 2)
+    np.testing.assert_array_equal(X_val[:, 0] // 2, perm[:6])
+    np.testing.assert_array_equal(X_fit[:, 0] // 2, perm[6:])
+    assert sorted(np.concatenate([X_fit, X_val])[:, 0] // 2) == list(range(20))
+    X_fit_g, _ = split_validation(X, n_val=6, rng=np.random.default_rng(3))
+    np.testing.assert_array_equal(X_fit_g, X_fit)
+    X_train = load_binarized_digits()[0]
+    assert [a.shape for a in split_validation(X_train)] == [(1077, 64), (270, 64)]
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "error", "match"),
+    [
+        ({"n_val": 0}, ValueError, "n_val must be at least 1"),
+        ({"n_val": 5}, ValueError, r"at least one row for fitting: X has 5 rows.*n_val <= 4"),
+        ({"n_val": 2.0}, TypeError, "n_val must be an integer"),
+        ({"n_val": 2, "rng": "0"}, TypeError, "numpy.random.Generator"),
+    ],
+)
+def test_split_validation_bad_arguments(kwargs, error, match):
+    with pytest.raises(error, match=match):
+        split_validation(np.zeros((5, 3)), **kwargs)
+
+
+def test_fit_digit_models_is_the_recipe_fitted_by_hand():
+    """The function must give the very models of the chapter's settings, fitted one by one."""
+    X_fit, X_val = split_validation(load_binarized_digits()[0][:200], n_val=50)
+    X_test = load_binarized_digits()[1][:100]
+    fits = fit_digit_models(X_fit, X_val, components=(2, 5), epochs=4)
+    assert list(fits) == ["independent", "markov_chain", "mixture", "fvsbn", "nade"]
+
+    by_hand = {
+        "independent": IndependentBernoulli(alpha=1.0).fit(X_fit),
+        "markov_chain": BinaryMarkovChain(alpha=1.0).fit(X_fit),
+    }
+    mixtures = {k: BernoulliMixture(k, alpha=0.5, random_state=0).fit(X_fit) for k in (2, 5)}
+    val_nll = {k: -m.log_prob(X_val).mean() for k, m in mixtures.items()}
+    best_k = min(val_nll, key=val_nll.get)
+    by_hand["mixture"] = mixtures[best_k]
+    settings = dict(epochs=4, lr=1e-2, weight_decay=1e-3, patience=10, progress=False)
+    by_hand["fvsbn"] = FVSBN(64)
+    train(by_hand["fvsbn"], X_fit, X_val, batch_size=64, **settings)
+    by_hand["nade"] = NADE(64, 64, generator=torch.Generator().manual_seed(0))
+    train(by_hand["nade"], X_fit, X_val, batch_size=128, **settings)
+
+    assert fits["mixture"].validation_nll == pytest.approx(val_nll)
+    assert fits["mixture"].label == f"mixture of {best_k} Bernoullis"
+    expected_params = {
+        "independent": 64,
+        "markov_chain": 2 * 64 - 1,
+        "mixture": best_k * 64 + best_k - 1,
+        "fvsbn": 64 * 65 // 2,
+        "nade": 2 * 64 * 64 + 64,
+    }
+    for key, fit in fits.items():
+        assert fit.model.num_params() == expected_params[key]
+        assert fit.seconds >= 0 and (fit.history is None) == (key not in ("fvsbn", "nade"))
+        reference = by_hand[key].log_prob(
+            torch.as_tensor(X_test, dtype=torch.float32) if key in ("fvsbn", "nade") else X_test
+        )
+        nll = fit.nll(X_test)
+        assert nll.shape == (100,) and np.isfinite(nll).all()
+        np.testing.assert_allclose(nll, -np.asarray(reference.tolist()), rtol=1e-6, err_msg=key)
+    assert fits["fvsbn"].history.epochs == 4 and len(fits["nade"].history.val_loss) == 4
+    # EM with K components fits the images better than independent pixels (K = 1).
+    assert fits["mixture"].nll(X_fit).mean() < fits["independent"].nll(X_fit).mean()
+
+
+@pytest.mark.parametrize(
+    ("args", "kwargs", "error", "match"),
+    [
+        ((np.full((4, 3), 0.5), np.zeros((2, 3))), {}, ValueError, r"X_fit must be binary"),
+        ((np.zeros((4, 3)), np.zeros((2, 4))), {}, ValueError, r"X_val of shape \(n_samples, 3\)"),
+        ((np.zeros((4, 3)), np.zeros((2, 3))), {"components": 5}, TypeError, "sequence of int"),
+        ((np.zeros((4, 3)), np.zeros((2, 3))), {"components": ()}, ValueError, "empty"),
+        ((np.zeros((4, 3)), np.zeros((2, 3))), {"components": (0,)}, ValueError, "at least 1"),
+        ((np.zeros((4, 3)), np.zeros((2, 3))), {"epochs": 0}, ValueError, "epochs must be"),
+        ((np.zeros((4, 3)), np.zeros((2, 3))), {"seed": -1}, ValueError, "seed must be"),
+    ],
+)
+def test_fit_digit_models_bad_arguments(args, kwargs, error, match):
+    with pytest.raises(error, match=match):
+        fit_digit_models(*args, **kwargs)
 
 
 # ----------------------------------------------------------------------------- exercises
