@@ -24,9 +24,9 @@ Prints one JSON document:
 from __future__ import annotations
 
 import json
-import time
 
 import torch
+from _timing import best_of
 
 import dgm_utils as du
 from dgm_utils.autoregressive import NADE
@@ -67,12 +67,7 @@ def nade_logits_cumsum(model: NADE, x: torch.Tensor) -> torch.Tensor:
 
 def best_ms(fn, repeats: int) -> float:
     fn()  # warm-up
-    times = []
-    for _ in range(repeats):
-        start = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - start)
-    return 1000 * min(times)
+    return 1000 * best_of(fn, repeats)[0]
 
 
 @torch.no_grad()

@@ -12,20 +12,11 @@ check); pgmpy's VariableElimination if pgmpy happens to be installed (it is not 
 from __future__ import annotations
 
 import statistics
-import time
 
 import numpy as np
+from _timing import timings
 
 from dgm_utils.bayesnet import BayesianNetwork, random_network
-
-
-def timed(fn, repeat: int) -> list[float]:
-    times = []
-    for _ in range(repeat):
-        start = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - start)
-    return times
 
 
 def ancestors(net: BayesianNetwork, vs) -> set[str]:
@@ -90,9 +81,9 @@ def main() -> None:
 
     # --- ancestral sampling -----------------------------------------------------------
     n = 1_000_000
-    sample_times = timed(lambda: net.sample(n, rng), repeat=5)
+    sample_times = timings(lambda: net.sample(n, rng), repeat=5)
     n_loop = 2_000
-    loop_time = min(timed(lambda: loop_sampler(net, n_loop, rng), repeat=1))
+    loop_time = min(timings(lambda: loop_sampler(net, n_loop, rng), repeat=1))
     ours = min(sample_times)
     loop_per_million = loop_time * n / n_loop
     print("Ancestral sampling, 1,000,000 samples (target < 1 s)")
@@ -112,16 +103,16 @@ def main() -> None:
     observed, variables = by_ancestors[:3], [by_ancestors[3]]
     evidence = dict.fromkeys(observed, 1)
     relevant = len(ancestors(net, [*observed, *variables]))
-    first = timed(lambda: net.query(variables, evidence), repeat=1)[0]  # builds the plan
-    cached = timed(lambda: net.query(variables, dict.fromkeys(observed, 0)), 200)
+    first = timings(lambda: net.query(variables, evidence), repeat=1)[0]  # builds the plan
+    cached = timings(lambda: net.query(variables, dict.fromkeys(observed, 0)), 200)
     fresh_times = []
     for k in range(20):  # a new network and query each time: the plan is always built
         fresh = random_network(37, 46, (2, 4), np.random.default_rng(100 + k))
         order = sorted(fresh.nodes, key=lambda v: -len(ancestors(fresh, [v])))
         ev = dict.fromkeys(order[:3], 0)
-        fresh_times += timed(lambda f=fresh, e=ev, q=order[3]: f.query(q, e), repeat=1)
+        fresh_times += timings(lambda f=fresh, e=ev, q=order[3]: f.query(q, e), repeat=1)
     half = [v for v in net.nodes if v not in variables][::2]
-    many = timed(lambda: net.query(variables, dict.fromkeys(half, 0)), 50)
+    many = timings(lambda: net.query(variables, dict.fromkeys(half, 0)), 50)
     print(
         f"One query p({variables[0]} | {', '.join(observed)}) ({relevant} relevant nodes) "
         "(target < 5 ms)"
@@ -142,7 +133,7 @@ def main() -> None:
         def pgmpy_query():
             return engine.query(variables, evidence=evidence, show_progress=False)
 
-        pg = timed(pgmpy_query, repeat=20)
+        pg = timings(pgmpy_query, repeat=20)
         factor = pgmpy_query()
         diff = np.abs(factor.values - net.query(variables, evidence)).max()
         print(
@@ -162,8 +153,8 @@ def main() -> None:
         srng = np.random.default_rng(1000 + k)
         names = list(srng.permutation(small.nodes))
         q, ev = names[:2], {v: int(srng.integers(small.cardinality[v])) for v in names[2:5]}
-        t_enum += timed(lambda s=small, q=q, e=ev: s.query(q, e, method="enumeration"), 1)
-        t_ve += timed(lambda s=small, q=q, e=ev: s.query(q, e), 1)
+        t_enum += timings(lambda s=small, q=q, e=ev: s.query(q, e, method="enumeration"), 1)
+        t_ve += timings(lambda s=small, q=q, e=ev: s.query(q, e), 1)
         exact = small.query(q, ev, method="enumeration")
         worst = max(worst, float(np.abs(exact - small.query(q, ev)).max()))
     print(f"  enumeration        median {statistics.median(t_enum) * 1e3:8.3f} ms")

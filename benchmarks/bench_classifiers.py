@@ -10,10 +10,10 @@ limited to one BLAS thread (dgm_utils does that inside fit; see classifiers.py).
 
 from __future__ import annotations
 
-import time
 import warnings
 
 import numpy as np
+from _timing import timings
 from sklearn.exceptions import ConvergenceWarning
 from sklearn.linear_model import LogisticRegression as SkLogisticRegression
 from sklearn.naive_bayes import BernoulliNB
@@ -23,12 +23,7 @@ import dgm_utils as du
 
 
 def median_time(fn, repeats: int) -> float:
-    times = []
-    for _ in range(repeats):
-        start = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - start)
-    return float(np.median(times))
+    return float(np.median(timings(fn, repeats)))
 
 
 def row(task: str, ours: float, ref: float) -> None:

@@ -8,24 +8,14 @@ computed with torch.distributions (single thread), their ratio and the largest d
 
 from __future__ import annotations
 
-import time
-
 import numpy as np
 import torch
+from _timing import best_of
 
 from dgm_utils.discrete import BinaryMarkovChain, IndependentBernoulli, pixel_order
 
 N, SHAPE = 20_000, (28, 28)
 D = SHAPE[0] * SHAPE[1]
-
-
-def best_of(f, repeat: int = 3) -> tuple[float, object]:
-    times, out = [], None
-    for _ in range(repeat):
-        start = time.perf_counter()
-        out = f()
-        times.append(time.perf_counter() - start)
-    return min(times), out
 
 
 def synthetic_images(rng: np.random.Generator) -> np.ndarray:

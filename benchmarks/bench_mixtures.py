@@ -13,25 +13,16 @@ down a hundredfold by waiting threads, which would measure the load rather than 
 from __future__ import annotations
 
 import argparse
-import time
 import warnings
 
 import numpy as np
+from _timing import best_of
 from sklearn.exceptions import ConvergenceWarning
 from sklearn.mixture import GaussianMixture as SkGaussianMixture
 from threadpoolctl import threadpool_limits
 
 import dgm_utils as du
 from dgm_utils.mixtures import BernoulliMixture, GaussianMixture
-
-
-def best_time(fit, repeats: int) -> tuple[float, object]:
-    times, model = [], None
-    for _ in range(repeats):
-        start = time.perf_counter()
-        model = fit()
-        times.append(time.perf_counter() - start)
-    return min(times), model
 
 
 def gaussian_data(n: int, d: int, k: int, seed: int = 0) -> tuple[np.ndarray, np.ndarray]:
@@ -64,8 +55,8 @@ def compare_gaussian(name: str, X: np.ndarray, means_init: np.ndarray, max_iter:
             return model.fit(X)
 
     repeats = 5
-    t_ours, m_ours = best_time(ours, repeats)
-    t_ref, m_ref = best_time(sklearn, repeats)
+    t_ours, m_ours = best_of(ours, repeats)
+    t_ref, m_ref = best_of(sklearn, repeats)
     ll_ours, ll_ref = m_ours.score(X), m_ref.score(X)
     print(
         f"{name:<34} {X.shape[0]:>6} {X.shape[1]:>3} {k:>3} {m_ours.n_iter_:>4}/{m_ref.n_iter_:<4}"
@@ -107,7 +98,7 @@ def run(threads: int) -> None:
     X_train, X_test, _, _ = du.load_binarized_digits()
     print(f"{'K':>4} {'iters':>6} {'time ms':>9} {'ms/iter':>8} {'train ll':>9} {'test ll':>9}")
     for k in (5, 10, 20, 40):
-        t, model = best_time(lambda k=k: BernoulliMixture(k, random_state=0).fit(X_train), 3)
+        t, model = best_of(lambda k=k: BernoulliMixture(k, random_state=0).fit(X_train), 3)
         print(
             f"{k:>4} {model.n_iter_:>6} {t * 1e3:>9.1f} {t * 1e3 / max(model.n_iter_, 1):>8.2f}"
             f" {model.score(X_train):>9.3f} {model.score(X_test):>9.3f}"
