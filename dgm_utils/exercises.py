@@ -44,7 +44,10 @@ def _registry() -> dict[str, dict]:
 
 
 def exercise_ids() -> list[str]:
-    """All exercise ids that have a checker."""
+    """All exercise ids that have a checker.
+
+    Introduced in chapter 1, What is a generative model.
+    """
     return sorted(_registry())
 
 
@@ -119,7 +122,10 @@ def _grade(spec: dict, answer) -> tuple[bool, str | None]:
 
 
 def is_correct(exercise_id: str, answer) -> bool:
-    """Whether ``answer`` is right (no printing); see :func:`check`."""
+    """Whether ``answer`` is right (no printing); see :func:`check`.
+
+    Introduced in chapter 1, What is a generative model.
+    """
     ok, _ = _grade(_spec(exercise_id), answer)
     return ok
 

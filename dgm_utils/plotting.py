@@ -30,6 +30,8 @@ def _get_ax(ax):
 def image_grid(images, ncols: int = 10, image_shape=(8, 8), pad: int = 1, pad_value=np.nan):
     """Tile images into one 2-D array (rows of ``ncols`` images, separated by ``pad`` pixels).
 
+    Introduced in chapter 1, What is a generative model (behind :func:`show_images`).
+
     Parameters
     ----------
     images : array of shape (n_images, height * width) or (n_images, height, width)

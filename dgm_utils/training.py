@@ -18,13 +18,18 @@ from ._validation import check_float, check_int, describe
 
 
 def default_device() -> torch.device:
-    """CUDA when present, the CPU otherwise."""
+    """CUDA when present, the CPU otherwise.
+
+    Introduced in chapter 6, Neural models.
+    """
     return torch.device("cuda" if torch.cuda.is_available() else "cpu")
 
 
 @dataclass
 class TrainingHistory:
     """What :func:`train` records, one entry per epoch.
+
+    Introduced in chapter 6, Neural models.
 
     Attributes
     ----------
@@ -130,6 +135,8 @@ def _check_objective_output(values, batch: int) -> None:
 @torch.no_grad()
 def evaluate(model, X, objective: Callable | None = None, batch_size: int = 1024) -> float:
     """Mean of ``objective(model)(batch)`` over X, negated: nats per example.
+
+    Introduced in chapter 6, Neural models.
 
     Parameters
     ----------

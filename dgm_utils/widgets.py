@@ -224,5 +224,8 @@ class Explorer:
 def explore(
     draw: Callable, params: dict[str, Sequence], *, key: str, alt: str, **kwargs
 ) -> Explorer:
-    """Shorthand for :class:`Explorer` (see there)."""
+    """Shorthand for :class:`Explorer` (see there).
+
+    Introduced in chapter 2, Discrete distributions; every chapter uses it.
+    """
     return Explorer(draw, params, key=key, alt=alt, **kwargs)
