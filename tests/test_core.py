@@ -125,6 +125,28 @@ def test_explorer_player_frames_follow_the_grid_order():
     ).render(p=0.5, n=2)
 
 
+def test_explorer_frames_are_compact_palette_pngs():
+    import io
+
+    from matplotlib.figure import Figure
+    from PIL import Image
+
+    ex = du.explore(_draw, {"p": [0.3]}, key="t", alt="pmf")
+    frame = ex.render(p=0.3)
+    assert Image.open(io.BytesIO(frame)).mode == "P"
+    fig = Figure(figsize=ex.figsize, dpi=ex.dpi, layout="constrained")
+    _draw(fig, 0.3)
+    buf = io.BytesIO()
+    fig.savefig(buf, format="png", metadata={"Software": None})
+    assert len(frame) < len(buf.getvalue())
+    # Same picture: every pixel within a small colour error of the full-colour rendering.
+    full = np.asarray(Image.open(buf).convert("RGB"), dtype=int)
+    assert (
+        np.abs(np.asarray(Image.open(io.BytesIO(frame)).convert("RGB"), dtype=int) - full).max()
+        < 24
+    )
+
+
 def test_explorer_initial_value_is_the_visible_frame():
     ex = du.explore(_draw, {"p": [0.1, 0.5, 0.9]}, key="t", alt="pmf", initial={"p": 0.5})
     imgs = re.findall(r"<img [^>]*>", ex.to_html())
