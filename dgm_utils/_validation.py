@@ -165,3 +165,16 @@ def check_in(value, name: str, options: Sequence) -> None:
     """``value`` must be one of ``options``."""
     if value not in options:
         raise ValueError(f"{name} must be one of {list(options)}, got {value!r}.")
+
+
+def check_float_dtype(dtype, name: str = "dtype"):
+    """Accept ``torch.float64`` or ``torch.float32`` (the dtypes a model can compute in)."""
+    import torch
+
+    allowed = (torch.float64, torch.float32)
+    if dtype not in allowed:
+        raise ValueError(
+            f"{name} must be torch.float64 (the default: results do not depend on the CPU's "
+            f"vector instructions) or torch.float32, got {dtype!r}."
+        )
+    return dtype

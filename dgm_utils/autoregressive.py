@@ -39,7 +39,7 @@ import torch
 from torch import nn
 from torch.distributions import Bernoulli, Independent
 
-from ._validation import check_binary, check_int, describe
+from ._validation import check_binary, check_float_dtype, check_int, describe
 from .discrete import BinaryMarkovChain, IndependentBernoulli
 from .mixtures import BernoulliMixture
 from .training import TrainingHistory, train
@@ -68,7 +68,7 @@ class _BinaryAutoregressive(nn.Module):
         if not isinstance(x, torch.Tensor):
             raise TypeError(
                 f"x must be a torch.Tensor of shape {expected} holding 0./1. floats, got "
-                f"{describe(x)}. Convert with torch.as_tensor(x, dtype=torch.float32)."
+                f"{describe(x)}. Convert with torch.as_tensor(x, dtype=torch.float64)."
             )
         if not torch.is_floating_point(x):
             raise TypeError(
@@ -183,6 +183,9 @@ class FVSBN(_BinaryAutoregressive):
     ----------
     n_dims : int
         Number of binary variables (64 for the 8x8 digits).
+    dtype : torch.float64 or torch.float32, default torch.float64
+        The book's models are small: in float64 their training follows the same path on
+        every CPU, so results reproduce to the printed digit.
 
     Attributes
     ----------
@@ -201,14 +204,16 @@ class FVSBN(_BinaryAutoregressive):
     torch.Size([3])
     """
 
-    def __init__(self, n_dims: int):
+    def __init__(self, n_dims: int, *, dtype: torch.dtype = torch.float64):
         super().__init__()
         self.n_dims = check_int(n_dims, "n_dims", minimum=1)
+        dtype = check_float_dtype(dtype)
         # Zero initialisation: every conditional starts at p = 1/2 (the problem is concave,
         # so no symmetry needs breaking).
         self.weight = nn.Parameter(torch.zeros(self.n_dims, self.n_dims))
         self.bias = nn.Parameter(torch.zeros(self.n_dims))
         self.register_buffer("mask", torch.tril(torch.ones(self.n_dims, self.n_dims), -1))
+        self.to(dtype)
 
     def extra_repr(self) -> str:
         return f"n_dims={self.n_dims}, {self.num_params()} parameters"
@@ -256,6 +261,9 @@ class NADE(_BinaryAutoregressive):
         Number of hidden units h.
     generator : torch.Generator, optional
         Source of the random initial weights (torch's global generator when omitted).
+    dtype : torch.float64 or torch.float32, default torch.float64
+        The book's models are small: in float64 their training follows the same path on
+        every CPU, so results reproduce to the printed digit.
 
     Attributes
     ----------
@@ -273,8 +281,16 @@ class NADE(_BinaryAutoregressive):
     True
     """
 
-    def __init__(self, n_dims: int, hidden: int, *, generator: torch.Generator | None = None):
+    def __init__(
+        self,
+        n_dims: int,
+        hidden: int,
+        *,
+        generator: torch.Generator | None = None,
+        dtype: torch.dtype = torch.float64,
+    ):
         super().__init__()
+        dtype = check_float_dtype(dtype)
         self.n_dims = check_int(n_dims, "n_dims", minimum=1)
         self.hidden = check_int(hidden, "hidden", minimum=1)
         if generator is not None and not isinstance(generator, torch.Generator):
@@ -293,6 +309,7 @@ class NADE(_BinaryAutoregressive):
         self.c = nn.Parameter(torch.zeros(self.hidden))
         self.V = nn.Parameter(uniform((self.n_dims, self.hidden), self.hidden))
         self.b = nn.Parameter(torch.zeros(self.n_dims))
+        self.to(dtype)
 
     def extra_repr(self) -> str:
         return f"n_dims={self.n_dims}, hidden={self.hidden}, {self.num_params()} parameters"
@@ -367,7 +384,8 @@ class FittedModel:
         """
         if isinstance(self.model, nn.Module):
             with torch.no_grad():
-                x = torch.as_tensor(np.asarray(X), dtype=torch.float32)
+                param = next(self.model.parameters())
+                x = torch.as_tensor(np.asarray(X), dtype=param.dtype, device=param.device)
                 return -self.model.log_prob(x).cpu().double().numpy()
         return -self.model.log_prob(X)
 

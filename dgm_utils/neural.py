@@ -18,7 +18,15 @@ import torch
 from torch import nn
 from torch.distributions import Bernoulli
 
-from ._validation import check_float, check_in, check_int, check_labels, check_matrix, check_rng
+from ._validation import (
+    check_float,
+    check_float_dtype,
+    check_in,
+    check_int,
+    check_labels,
+    check_matrix,
+    check_rng,
+)
 
 __all__ = ["NeuralClassifier", "make_xor"]
 
@@ -85,6 +93,9 @@ class NeuralClassifier(nn.Module):
         The non-linearity f.
     generator : torch.Generator, optional
         Source of the random initial weights (torch's global generator when omitted).
+    dtype : torch.float64 or torch.float32, default torch.float64
+        The book's models are small: in float64 their training follows the same path on
+        every CPU, so results reproduce to the printed digit.
 
     Attributes
     ----------
@@ -110,8 +121,10 @@ class NeuralClassifier(nn.Module):
         activation: str = "tanh",
         *,
         generator: torch.Generator | None = None,
+        dtype: torch.dtype = torch.float64,
     ):
         super().__init__()
+        dtype = check_float_dtype(dtype)
         self.n_features = check_int(n_features, "n_features", minimum=1)
         if isinstance(hidden, int | str) or not isinstance(hidden, Sequence):
             raise TypeError(
@@ -137,6 +150,7 @@ class NeuralClassifier(nn.Module):
                 bound = 1.0 / math.sqrt(layer.in_features)
                 for p in (layer.weight, layer.bias):
                     p.copy_((2 * torch.rand(p.shape, generator=generator) - 1) * bound)
+        self.to(dtype)
 
     def extra_repr(self) -> str:
         return f"hidden={self.hidden}, activation={self.activation!r}"
@@ -159,6 +173,7 @@ class NeuralClassifier(nn.Module):
         tensor of shape (n, hidden[-1])
         """
         f = _ACTIVATIONS[self.activation]
+        x = torch.as_tensor(x, dtype=self.output.weight.dtype, device=self.output.weight.device)
         for layer in self.layers:
             x = f(layer(x))  # h = f(A x + b)
         return x

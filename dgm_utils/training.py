@@ -100,16 +100,17 @@ class _Progress:
             self.handle.update({"text/plain": self.label}, raw=True)
 
 
-def _as_tensor(X, name: str, n_features: int | None) -> torch.Tensor:
+def _as_tensor(X, name: str, n_features: int | None, dtype: torch.dtype) -> torch.Tensor:
+    """``X`` as a 2-D tensor of the model's floating-point ``dtype``, or a clear error."""
     if isinstance(X, torch.Tensor):
-        t = X.detach().to(torch.float32)
+        t = X.detach().to(dtype)
     else:
         arr = np.asarray(X)
         if arr.dtype == object or not (
             np.issubdtype(arr.dtype, np.number) or np.issubdtype(arr.dtype, np.bool_)
         ):
             raise TypeError(f"{name} must be a numeric array or tensor, got {describe(X)}.")
-        t = torch.as_tensor(arr, dtype=torch.float32)
+        t = torch.as_tensor(arr, dtype=dtype)
     if t.ndim != 2 or (n_features is not None and t.shape[1] != n_features):
         width = n_features if n_features is not None else "n_features"
         raise ValueError(f"Expected {name} of shape (n_samples, {width}), got {tuple(t.shape)}.")
@@ -146,8 +147,9 @@ def evaluate(model, X, objective: Callable | None = None, batch_size: int = 1024
         ``objective(model, batch) -> Tensor (batch,)``; ``model.log_prob`` by default.
     """
     objective = objective or (lambda m, xb: m.log_prob(xb))
-    device = next(model.parameters()).device
-    X = _as_tensor(X, "X", None)
+    param = next(model.parameters())
+    device = param.device
+    X = _as_tensor(X, "X", None, param.dtype)
     was_training = model.training
     model.eval()
     total = 0.0
@@ -246,8 +248,9 @@ def train(
     if not any(p.requires_grad for p in model.parameters()):
         raise ValueError(f"{type(model).__name__} has no trainable parameters.")
     n_features = getattr(model, "n_dims", None) or getattr(model, "x_dim", None)
-    X_train = _as_tensor(X_train, "X_train", n_features)
-    X_val = None if X_val is None else _as_tensor(X_val, "X_val", X_train.shape[1])
+    dtype = next(model.parameters()).dtype
+    X_train = _as_tensor(X_train, "X_train", n_features, dtype)
+    X_val = None if X_val is None else _as_tensor(X_val, "X_val", X_train.shape[1], dtype)
     objective = objective or (lambda m, xb: m.log_prob(xb))
     device = torch.device(device) if device is not None else default_device()
 

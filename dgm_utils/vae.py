@@ -25,7 +25,7 @@ import torch
 from torch import nn
 from torch.distributions import Bernoulli, Independent, Normal, kl_divergence
 
-from ._validation import check_in, check_int, describe
+from ._validation import check_float_dtype, check_in, check_int, describe
 
 _LIKELIHOODS = ("bernoulli", "gaussian")
 _ACTIVATIONS = {"relu": nn.ReLU, "tanh": nn.Tanh, "softplus": nn.Softplus}
@@ -70,6 +70,9 @@ class VAE(nn.Module):
         Family of the decoder p(x | z).
     activation : {"relu", "tanh", "softplus"}, default "relu"
         Nonlinearity between hidden layers.
+    dtype : torch.float64 or torch.float32, default torch.float64
+        The book's models are small: in float64 their training follows the same path on
+        every CPU, so results reproduce to the printed digit.
 
     Attributes
     ----------
@@ -103,8 +106,11 @@ class VAE(nn.Module):
         hidden: int | Sequence[int] = (64,),
         likelihood: str = "bernoulli",
         activation: str = "relu",
+        *,
+        dtype: torch.dtype = torch.float64,
     ):
         super().__init__()
+        dtype = check_float_dtype(dtype)
         self.x_dim = check_int(x_dim, "x_dim", minimum=1)
         self.z_dim = check_int(z_dim, "z_dim", minimum=1)
         if isinstance(hidden, numbers.Integral) and not isinstance(hidden, bool):
@@ -124,6 +130,7 @@ class VAE(nn.Module):
         self.encoder = _mlp((self.x_dim, *self.hidden, 2 * self.z_dim), activation)
         out = self.x_dim if likelihood == "bernoulli" else 2 * self.x_dim
         self.decoder = _mlp((self.z_dim, *reversed(self.hidden), out), activation)
+        self.to(dtype)
 
     def extra_repr(self) -> str:
         return (

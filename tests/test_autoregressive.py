@@ -246,9 +246,16 @@ def test_bad_x_raises_a_helpful_error(model, x, error, match):
         model.log_prob(x)
 
 
-def test_float64_input_is_accepted_by_a_float32_model():
-    x = torch.zeros(3, 4, dtype=torch.float64)
-    assert FVSBN(4).log_prob(x).dtype == torch.float32
+def test_input_is_converted_to_the_model_dtype():
+    x32, x64 = torch.zeros(3, 4, dtype=torch.float32), torch.zeros(3, 4, dtype=torch.float64)
+    assert FVSBN(4).log_prob(x32).dtype == torch.float64  # float64 by default
+    assert FVSBN(4, dtype=torch.float32).log_prob(x64).dtype == torch.float32
+
+
+@pytest.mark.parametrize("dtype", [torch.float16, torch.int64, "float64", None])
+def test_dtype_must_be_float32_or_float64(dtype):
+    with pytest.raises(ValueError, match="dtype must be torch.float64"):
+        NADE(4, hidden=2, dtype=dtype)
 
 
 @pytest.mark.parametrize(

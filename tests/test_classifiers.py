@@ -160,16 +160,22 @@ def test_logistic_regression_gradient_is_exact():
         np.testing.assert_allclose(g, fd, rtol=1e-5, atol=1e-8)
 
 
-def test_logistic_regression_warm_start_reaches_same_optimum(digits):
+def test_logistic_regression_warm_start_starts_from_the_previous_solution(digits):
+    # What warm starting guarantees: the next fit starts where the last one ended, and the
+    # objective is convex, so it reaches the same optimum as a cold start. (How many
+    # iterations a warm start saves from an arbitrary earlier fit is not guaranteed.)
     X_train, _, y_train, _ = digits
-    cold = du.LogisticRegression(l2=1.0, tol=1e-7).fit(X_train, y_train)
-    warm = du.LogisticRegression(l2=1.0, tol=1e-7, warm_start=True).fit(
-        X_train[:300], y_train[:300]
-    )
-    first = warm.n_iter_
+    cold = du.LogisticRegression(l2=1.0).fit(X_train, y_train)
+    warm = du.LogisticRegression(l2=1.0, warm_start=True).fit(X_train[:300], y_train[:300])
     warm.fit(X_train, y_train)
-    np.testing.assert_allclose(warm.coef_, cold.coef_, atol=1e-3)
-    assert warm.n_iter_ < cold.n_iter_ and first > 0
+    np.testing.assert_allclose(warm.coef_, cold.coef_, atol=1e-5)
+    # Refitting the same data starts at the optimum: one iteration at most, nothing moves.
+    optimum = warm.coef_.copy()
+    warm.fit(X_train, y_train)
+    assert warm.n_iter_ <= 1
+    np.testing.assert_allclose(warm.coef_, optimum, atol=1e-9)
+    # A cold model refit from scratch does the whole work again.
+    assert cold.fit(X_train, y_train).n_iter_ > 10
 
 
 def test_logistic_regression_warns_when_not_converged(digits):

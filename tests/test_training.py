@@ -75,6 +75,15 @@ def test_same_seed_same_run_and_different_seed_different_run(data):
     assert runs[0] == runs[1] and runs[0] != runs[2]
 
 
+@pytest.mark.parametrize("dtype", [torch.float32, torch.float64])
+def test_trains_in_the_model_dtype(data, dtype):
+    X_train, X_val = data
+    model = FVSBN(6, dtype=dtype)
+    history = train(model, X_train, X_val, epochs=2, progress=False)
+    assert all(p.dtype == dtype for p in model.parameters())
+    assert evaluate(model, X_val) == pytest.approx(min(history.val_loss), rel=1e-6)
+
+
 def test_accepts_numpy_uint8_and_leaves_the_input_alone(data):
     X_train, _ = data
     arr = X_train.numpy().astype(np.uint8)
