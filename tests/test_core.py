@@ -191,7 +191,7 @@ def test_exercise_registry_entries_are_well_formed():
     ids = exercises.exercise_ids()
     for ex_id in ids:
         spec = exercises._spec(ex_id)
-        assert re.fullmatch(r"ch0[1-7]-[a-z0-9-]+", ex_id), ex_id
+        assert re.fullmatch(r"ch\d\d-[a-z0-9-]+", ex_id), ex_id
         assert "answer" in spec and spec.get("hint"), f"{ex_id} needs an answer and a hint"
         # The stored answer is accepted, and the hint never contains it.
         assert exercises.is_correct(
@@ -201,6 +201,33 @@ def test_exercise_registry_entries_are_well_formed():
             assert str(spec["answer"]) not in spec["hint"], (
                 f"{ex_id}: the hint gives the answer away"
             )
+
+
+def test_every_exercise_in_a_chapter_has_an_answer_and_a_check_cell():
+    import json
+    from pathlib import Path
+
+    known = set(exercises.exercise_ids())
+    labelled = set()
+    for path in sorted(Path(__file__).parents[1].joinpath("chapters").glob("*.ipynb")):
+        cells = json.loads(path.read_text())["cells"]
+        text = {c["cell_type"]: [] for c in cells}
+        for c in cells:
+            text[c["cell_type"]].append("".join(c["source"]))
+        # An open-ended exercise says so in its statement ("No checker: ...").
+        blocks = re.findall(
+            r":::\{exercise\}\n:label: (ch\d\d-[a-z0-9-]+)\n(.*?):::",
+            "\n".join(text["markdown"]),
+            re.S,
+        )
+        labels = [label for label, body in blocks if "No checker" not in body]
+        assert len(blocks) >= 3, f"{path.name}: fewer than 3 exercises"
+        code = "\n".join(text["code"])
+        for label in labels:
+            assert label in known, f"{path.name}: exercise {label} has no entry in the answer files"
+            assert f'du.check("{label}"' in code, f"{path.name}: exercise {label} has no check cell"
+        labelled.update(labels)
+    assert labelled == known, f"answers without an exercise: {sorted(known - labelled)}"
 
 
 def test_check_feedback(monkeypatch, capsys):
@@ -272,3 +299,25 @@ def test_check_rng():
     assert isinstance(v.check_rng(3), np.random.Generator)
     with pytest.raises(TypeError, match="numpy.random.Generator"):
         v.check_rng(np.random.RandomState(0))
+
+
+# --- notebook helpers -----------------------------------------------------------------------
+def test_glue_records_through_myst_nb_when_present(monkeypatch):
+    import sys
+    import types
+
+    recorded = []
+    fake = types.ModuleType("myst_nb")
+    fake.glue = lambda name, value, display=True: recorded.append((name, value, display))
+    monkeypatch.setitem(sys.modules, "myst_nb", fake)
+    du.glue("acc", "0.93")
+    assert recorded == [("acc", "0.93", False)]
+
+
+def test_glue_without_myst_nb_still_runs(monkeypatch, capsys):
+    import sys
+
+    monkeypatch.setitem(sys.modules, "myst_nb", None)  # makes `import myst_nb` fail
+    du.glue("acc", "0.93")  # recorded nowhere, and no error
+    with pytest.raises(TypeError, match="name must be a non-empty string"):
+        du.glue("", "0.93")

@@ -1,0 +1,43 @@
+"""What a chapter notebook needs besides the models: values glued into the prose.
+
+Every chapter; introduced in chapter 1, Introduction.
+"""
+
+from __future__ import annotations
+
+
+def glue(name: str, value, display: bool = False) -> None:
+    """Record ``value`` under ``name`` for the book's prose (``{glue:text}`name```).
+
+    Introduced in chapter 1, Introduction; every chapter uses it.
+
+    When the book is built, MyST-NB's ``glue`` stores the value in the cell's output, and
+    the website puts it into the text. A notebook opened on its own (Colab, a downloaded
+    copy, a plain JupyterLab) may not have MyST-NB: then nothing is recorded, and with
+    ``display=True`` the value is shown as an ordinary output, so the chapter still runs.
+
+    Parameters
+    ----------
+    name : str
+        The key the prose refers to.
+    value : object
+        Usually a formatted string such as ``f"{accuracy:.2f}"``.
+    display : bool, default False
+        Also show the value below the cell.
+
+    Raises
+    ------
+    TypeError
+        If ``name`` is not a non-empty string.
+    """
+    if not isinstance(name, str) or not name:
+        raise TypeError(f"name must be a non-empty string, got {name!r}.")
+    try:
+        from myst_nb import glue as myst_glue
+    except ImportError:
+        if display:
+            from IPython.display import display as show
+
+            show(value)
+        return
+    myst_glue(name, value, display=display)
