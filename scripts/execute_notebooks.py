@@ -2,6 +2,11 @@
 
 Usage: python scripts/execute_notebooks.py chapters/02_discrete_distributions.ipynb [...]
 (``make execute`` runs it on every chapter). Prints each notebook's wall-clock time.
+
+Re-executing an unchanged notebook leaves its file unchanged: no timing metadata, and no
+saved ipywidgets state or widget views. A saved widget is dead without its kernel and its
+model id is random on every run; the explorer's HTML player beside it is what a reader of
+the stored notebook and the website see.
 """
 
 import os
@@ -11,6 +16,8 @@ from pathlib import Path
 
 import nbformat
 from nbclient import NotebookClient
+
+WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
 
 # The same kernel environment as nbval's (see conftest.py): one BLAS thread.
 for _var in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
@@ -25,12 +32,22 @@ def execute(path: Path, timeout: int = 600) -> float:
         kernel_name="python3",
         resources={"metadata": {"path": str(path.parent)}},
         record_timing=False,
+        store_widget_state=False,
     )
     start = time.perf_counter()
     client.execute()
     seconds = time.perf_counter() - start
+    strip_widget_views(nb)
     nbformat.write(nb, path)
     return seconds
+
+
+def strip_widget_views(nb) -> None:
+    """Drop live-widget views (random model ids, nothing to show without a kernel)."""
+    nb.metadata.pop("widgets", None)
+    for cell in nb.cells:
+        for output in cell.get("outputs", []):
+            output.get("data", {}).pop(WIDGET_VIEW, None)
 
 
 if __name__ == "__main__":
