@@ -15,7 +15,15 @@ from collections.abc import Callable, Mapping, Sequence
 
 import numpy as np
 
-from ._validation import check_binary, check_float, check_int, check_labels, check_matrix, check_rng
+from ._validation import (
+    check_binary,
+    check_float,
+    check_int,
+    check_labels,
+    check_matrix,
+    check_rng,
+    describe,
+)
 
 
 class NotFittedError(ValueError, AttributeError):
@@ -311,12 +319,13 @@ class GaussianNaiveBayes(_Classifier):
         _reject_nan(X)
         X = check_matrix(X, "X")
         classes, y_idx = _encode_labels(y, X.shape[0])
-        onehot = np.zeros((X.shape[0], classes.size))
-        onehot[np.arange(X.shape[0]), y_idx] = 1.0
-        counts = onehot.sum(axis=0)
-        mean = (onehot.T @ X) / counts[:, None]
-        # Two-pass variance (as GaussianNB): average squared deviation from the class mean.
-        var = (onehot.T @ (X - mean[y_idx]) ** 2) / counts[:, None]
+        # Per class, the mean and then the mean squared deviation from it (two passes with
+        # numpy's pairwise sums, as GaussianNB): never E[x^2] - E[x]^2, which cancels when
+        # the features sit far from zero.
+        rows = [X[y_idx == k] for k in range(classes.size)]
+        counts = np.array([r.shape[0] for r in rows], dtype=np.float64)
+        mean = np.stack([r.mean(axis=0) for r in rows])
+        var = np.stack([r.var(axis=0) for r in rows])
         self.epsilon_ = self.var_smoothing * float(np.var(X, axis=0).max())
         self.class_count_ = counts
         self.class_prior_ = counts / X.shape[0]
@@ -345,14 +354,19 @@ class GaussianNaiveBayes(_Classifier):
         self._check_fitted()
         X = check_matrix(X, "X", allow_nan=True, n_features=self.n_features_in_)
         observed = ~np.isnan(X)
-        X0 = np.where(observed, X, 0.0)
-        prec = 1.0 / self.var_
-        with _single_threaded_blas():
-            # -(x - mu)^2 / (2 var) expanded into matrix products; unobserved entries give 0.
-            quad = (X0**2) @ prec.T - 2.0 * X0 @ (self.theta_ * prec).T
-            quad += observed @ (self.theta_**2 * prec).T
-            log_norm = observed @ np.log(2.0 * np.pi * self.var_).T
-        return np.log(self.class_prior_) - 0.5 * (log_norm + quad)
+        complete = bool(observed.all())
+        jll = np.empty((X.shape[0], self.classes_.size))
+        for k, (mu, var) in enumerate(zip(self.theta_, self.var_, strict=True)):
+            # Centre before squaring (as GaussianNB): (x - mu)^2, never x^2 - 2 x mu + mu^2,
+            # which loses every digit to cancellation when x and mu are far from zero.
+            quad = (X - mu) ** 2 / var
+            log_norm = np.log(2.0 * np.pi * var)
+            if complete:
+                n_k = -0.5 * log_norm.sum() - 0.5 * quad.sum(axis=1)
+            else:  # an unobserved x_i drops its factor, which integrates to 1 over x_i
+                n_k = -0.5 * (np.where(observed, quad, 0.0).sum(axis=1) + observed @ log_norm)
+            jll[:, k] = np.log(self.class_prior_[k]) + n_k
+        return jll
 
     def predict_log_proba(self, X) -> np.ndarray:
         """``log p(y | x_obs)``, array of shape (n_samples, n_classes); NaN = unobserved."""
@@ -512,33 +526,45 @@ class LogisticRegression(_Classifier):
         else:
             flat_target = y_idx * X.shape[0] + np.arange(X.shape[0])
             fun, args = _softmax_loss_grad, (XT, flat_target, self.l2, n_classes)
+        options = {"ftol": 64 * np.finfo(float).eps, "gtol": self.tol, "maxls": 50}
+        n_iter, w, f_prev = 0, w0, np.inf
         with _single_threaded_blas():
-            res = minimize(
-                fun,
-                w0,
-                args=args,
-                jac=True,
-                method="L-BFGS-B",
-                options={
-                    "maxiter": self.max_iter,
-                    "gtol": self.tol,
-                    "ftol": 64 * np.finfo(float).eps,
-                    "maxls": 50,
-                },
-            )
-        if res.nit >= self.max_iter and np.abs(res.jac).max() > self.tol:
+            # L-BFGS-B can stop early, on its relative-decrease test (ftol) or a failed line
+            # search, with the gradient still above tol; restarting it from where it stopped
+            # (fresh curvature memory) then continues. At most a few restarts: a restart that
+            # does not lower the objective means floating point has reached its limit.
+            for _ in range(5):
+                res = minimize(
+                    fun,
+                    w,
+                    args=args,
+                    jac=True,
+                    method="L-BFGS-B",
+                    options={**options, "maxiter": self.max_iter - n_iter},
+                )
+                improved = res.nit > 0 and res.fun < f_prev
+                n_iter, w, f_prev = n_iter + int(res.nit), res.x, res.fun
+                if np.abs(res.jac).max() <= self.tol or n_iter >= self.max_iter or not improved:
+                    break
+        grad_max = float(np.abs(res.jac).max())
+        if grad_max > self.tol:
             import warnings
 
+            reason = (
+                f"after max_iter={self.max_iter} iterations"
+                if n_iter >= self.max_iter
+                else f"after {n_iter} iterations, when it could no longer lower the objective"
+            )
             warnings.warn(
-                f"L-BFGS stopped after max_iter={self.max_iter} iterations with gradient "
-                f"{np.abs(res.jac).max():.2g} > tol={self.tol:g}. Increase max_iter, or l2 if "
-                "the data are separable.",
+                f"L-BFGS stopped {reason} with gradient {grad_max:.2g} > tol={self.tol:g}. "
+                "Increase max_iter, or l2 if the data are separable; standardise the features "
+                "(large or very different scales slow L-BFGS down), or use a larger tol.",
                 ConvergenceWarning,
                 stacklevel=2,
             )
         Wb = res.x.reshape(n_out, d + 1)
         self.coef_, self.intercept_ = Wb[:, :-1].copy(), Wb[:, -1].copy()
-        self.n_iter_ = int(res.nit)
+        self.n_iter_ = n_iter
         self.n_features_in_ = d
         self.classes_ = classes
         return self
@@ -572,6 +598,31 @@ class LogisticRegression(_Classifier):
 # --------------------------------------------------------------------------------------
 
 
+def _check_prob_vector(prob, name: str = "prob") -> np.ndarray:
+    """A 1-D array of finite probabilities in [0, 1]."""
+    if isinstance(prob, str | bytes) or prob is None:
+        raise TypeError(f"{name} must be an array of probabilities, got {describe(prob)}.")
+    arr = np.asarray(prob)
+    if arr.dtype == object or not (
+        np.issubdtype(arr.dtype, np.number) or np.issubdtype(arr.dtype, np.bool_)
+    ):
+        raise TypeError(f"{name} must hold numbers in [0, 1], got {describe(arr)}.")
+    arr = arr.astype(np.float64)
+    if arr.ndim != 1:
+        raise ValueError(
+            f"Expected {name} of shape (n_samples,), got {arr.shape}. For the output of "
+            "predict_proba use its column for class 1, proba[:, 1]."
+        )
+    if np.isnan(arr).any():
+        i = int(np.flatnonzero(np.isnan(arr))[0])
+        raise ValueError(f"{name} contains NaN, first at [{i}]; probabilities must be in [0, 1].")
+    outside = (arr < 0) | (arr > 1)
+    if outside.any():
+        i = int(np.flatnonzero(outside)[0])
+        raise ValueError(f"{name} must hold probabilities in [0, 1], got {arr[i]!r} at [{i}].")
+    return arr
+
+
 def calibration_curve(y_true, prob, n_bins: int = 10) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Reliability of predicted probabilities: per bin, mean prediction vs observed frequency.
 
@@ -590,12 +641,18 @@ def calibration_curve(y_true, prob, n_bins: int = 10) -> tuple[np.ndarray, np.nd
     mean_predicted, fraction_positive, counts : arrays of shape (n_nonempty_bins,)
     """
     n_bins = check_int(n_bins, "n_bins", minimum=1)
-    prob = np.asarray(prob, dtype=np.float64)
-    y_true = check_labels(y_true, prob.shape[0], name="y_true").astype(np.float64)
-    if prob.ndim != 1 or (prob < 0).any() or (prob > 1).any():
-        raise ValueError(f"prob must be a 1-D array of probabilities in [0, 1], got {prob.shape}.")
+    prob = _check_prob_vector(prob)
+    y_true = check_labels(y_true, prob.shape[0], name="y_true")
+    if not np.isin(y_true, (0, 1)).all():
+        bad = np.unique(y_true[~np.isin(y_true, (0, 1))])[:5]
+        raise ValueError(
+            f"y_true must hold 0/1 labels (1 = the event prob predicts), got values such as "
+            f"{bad.tolist()}. For labels a and b use (y == b).astype(int)."
+        )
+    y_true = y_true.astype(np.float64)
     edges = np.linspace(0.0, 1.0, n_bins + 1)
-    bins = np.searchsorted(edges[1:-1], prob, side="right")
+    # side="left", as scikit-learn: a probability on an inner edge goes to the lower bin.
+    bins = np.searchsorted(edges[1:-1], prob, side="left")
     counts = np.bincount(bins, minlength=n_bins).astype(np.float64)
     sum_p = np.bincount(bins, weights=prob, minlength=n_bins)
     sum_y = np.bincount(bins, weights=y_true, minlength=n_bins)
