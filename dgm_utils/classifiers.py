@@ -205,10 +205,15 @@ class BernoulliNaiveBayes(_Classifier):
         with _single_threaded_blas():
             self.feature_count_ = onehot.T @ X
         self.class_log_prior_ = np.log(self.class_count_) - np.log(X.shape[0])
-        # Laplace smoothing: alpha pseudo-counts for x_i = 1 and for x_i = 0.
-        denom = np.log(self.class_count_ + 2.0 * alpha)[:, None]
-        self.feature_log_prob_ = np.log(self.feature_count_ + alpha) - denom
-        self._log_prob0 = np.log(self.class_count_[:, None] - self.feature_count_ + alpha) - denom
+        # Laplace smoothing: alpha pseudo-counts for x_i = 1 and for x_i = 0. Counts and
+        # alpha are divided by max(alpha, 1) (exact for alpha <= 1), so that N + 2 alpha
+        # cannot overflow for a huge alpha (then theta -> 1/2, not NaN).
+        s = max(alpha, 1.0)
+        a, counts = alpha / s, self.class_count_ / s
+        ones = self.feature_count_ / s
+        denom = np.log(counts + 2.0 * a)[:, None]
+        self.feature_log_prob_ = np.log(ones + a) - denom
+        self._log_prob0 = np.log(counts[:, None] - ones + a) - denom
         self.n_features_in_ = X.shape[1]
         self.classes_ = classes
         return self
@@ -619,7 +624,9 @@ def _check_prob_vector(prob, name: str = "prob") -> np.ndarray:
     outside = (arr < 0) | (arr > 1)
     if outside.any():
         i = int(np.flatnonzero(outside)[0])
-        raise ValueError(f"{name} must hold probabilities in [0, 1], got {arr[i]!r} at [{i}].")
+        raise ValueError(
+            f"{name} must hold probabilities in [0, 1], got {float(arr[i])!r} at [{i}]."
+        )
     return arr
 
 

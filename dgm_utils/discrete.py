@@ -23,7 +23,14 @@ from collections.abc import Mapping, Sequence
 
 import numpy as np
 
-from ._validation import check_binary, check_float, check_int, check_rng, describe
+from ._validation import (
+    check_binary,
+    check_float,
+    check_int,
+    check_rng,
+    check_sample_size,
+    describe,
+)
 
 __all__ = [
     "num_params_joint",
@@ -882,8 +889,11 @@ class IndependentBernoulli(_BinaryDensity):
         """
         alpha = self._check_alpha()
         X = self._check_X(X, fitted=False)
-        n = X.shape[0]
-        self.probs_ = (X.sum(axis=0) + alpha) / (n + 2 * alpha)
+        # Counts and alpha divided by max(alpha, 1) (exact for alpha <= 1): n + 2 alpha cannot
+        # overflow for a huge alpha, which then gives p_j = 1/2 as it should.
+        s = max(alpha, 1.0)
+        a, n = alpha / s, X.shape[0] / s
+        self.probs_ = (X.sum(axis=0) / s + a) / (n + 2 * a)
         with np.errstate(divide="ignore"):
             self.logits_ = np.log(self.probs_) - np.log1p(-self.probs_)
         self.n_features_in_ = X.shape[1]
@@ -917,7 +927,8 @@ class IndependentBernoulli(_BinaryDensity):
         array of shape (n, n_features), dtype uint8
         """
         self._check_fitted()
-        n = check_int(n, "n", minimum=0)
+        # uniforms (8 bytes), their comparison (1) and the uint8 result (1) per pixel
+        n = check_sample_size(n, "n", bytes_per_sample=10 * self.n_features_in_)
         rng = check_rng(rng)
         return (rng.random((n, self.n_features_in_)) < self.probs_).astype(np.uint8)
 
@@ -1004,12 +1015,16 @@ class BinaryMarkovChain(_BinaryDensity):
         n1 = prev.sum(axis=0)
         n0 = n - n1
         self.order_ = order
-        self.initial_prob_ = float((Xo[:, 0].sum() + alpha) / (n + 2 * alpha))
+        # Counts and alpha divided by max(alpha, 1) (exact for alpha <= 1), so that
+        # N + 2 alpha cannot overflow for a huge alpha.
+        s = max(alpha, 1.0)
+        a = alpha / s
+        self.initial_prob_ = float((Xo[:, 0].sum() / s + a) / (n / s + 2 * a))
         with np.errstate(invalid="ignore", divide="ignore"):
             trans = np.stack(
                 [
-                    (ones_after_0 + alpha) / (n0 + 2 * alpha),
-                    (ones_after_1 + alpha) / (n1 + 2 * alpha),
+                    (ones_after_0 / s + a) / (n0 / s + 2 * a),
+                    (ones_after_1 / s + a) / (n1 / s + 2 * a),
                 ],
                 axis=1,
             )
@@ -1055,7 +1070,8 @@ class BinaryMarkovChain(_BinaryDensity):
         array of shape (n, n_features), dtype uint8, pixels in their original positions
         """
         self._check_fitted()
-        n = check_int(n, "n", minimum=0)
+        # uniforms (8 bytes) and the uint8 result (1) per pixel
+        n = check_sample_size(n, "n", bytes_per_sample=9 * self.n_features_in_ + 16)
         rng = check_rng(rng)
         d = self.n_features_in_
         u = rng.random((n, d))

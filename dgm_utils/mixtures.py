@@ -20,6 +20,7 @@ from ._validation import (
     check_matrix,
     check_probabilities,
     check_rng,
+    check_sample_size,
     describe,
 )
 
@@ -256,7 +257,9 @@ class _BaseMixture:
             The component each sample came from.
         """
         self._check_fitted()
-        n_samples = check_int(n_samples, "n_samples", minimum=0)
+        n_samples = check_sample_size(
+            n_samples, "n_samples", bytes_per_sample=self._bytes_per_sample()
+        )
         rng = check_rng(rng)
         z = rng.choice(self.n_components, size=n_samples, p=self.weights_).astype(np.int64)
         return self._sample_components(z, rng), z
@@ -417,6 +420,10 @@ class BernoulliMixture(_BaseMixture):
 
     def _n_params_per_component(self) -> int:
         return int(self.means_.shape[1])
+
+    def _bytes_per_sample(self) -> int:
+        # z (8 bytes), uniforms and means_[z] (8 + 8 per pixel), comparison and result (1 + 1)
+        return 8 + 18 * int(self.means_.shape[1])
 
     def _sample_components(self, z: np.ndarray, rng: np.random.Generator) -> np.ndarray:
         return (rng.random((z.shape[0], self.means_.shape[1])) < self.means_[z]).astype(np.uint8)
@@ -611,6 +618,11 @@ class GaussianMixture(_BaseMixture):
                     f"Expected covariances_init of shape ({k}, n_features, n_features), "
                     f"got {c.shape}."
                 )
+            if not np.isfinite(c).all():
+                k_bad, i, j = np.argwhere(~np.isfinite(c))[0]
+                raise ValueError(
+                    f"covariances_init must be finite, got {c[k_bad, i, j]} at [{k_bad}, {i}, {j}]."
+                )
             if not np.allclose(c, c.transpose(0, 2, 1)):
                 raise ValueError("covariances_init must be symmetric.")
             try:
@@ -635,7 +647,24 @@ class GaussianMixture(_BaseMixture):
             n_features = self.means_init.shape[1]
         elif self.covariances_init is not None:
             n_features = self.covariances_init.shape[1]
-        return check_matrix(X, "X", n_features=n_features, hint="For one point use x[None, :].")
+        X = check_matrix(X, "X", n_features=n_features, hint="For one point use x[None, :].")
+        if fitting:
+            # EM squares distances and deviations: they must stay finite in float64.
+            spread = (
+                np.abs(X - X.mean(axis=0)).max(axis=0)
+                if np.isfinite(X.mean(axis=0)).all()
+                else None
+            )
+            limit = np.sqrt(np.finfo(np.float64).max / (4.0 * X.shape[0] * X.shape[1]))
+            if spread is None or (spread > limit).any() or np.abs(X).max() > limit:
+                j = int(np.argmax(np.abs(X).max(axis=0)))
+                raise ValueError(
+                    f"X has values too large for EM in float64: feature {j} reaches "
+                    f"{np.abs(X[:, j]).max():.3g}, and squared distances of that size overflow "
+                    f"(the limit here is about {limit:.3g}). Rescale X first, e.g. "
+                    "(X - X.mean(axis=0)) / X.std(axis=0)."
+                )
+        return X
 
     def _initialize(self, X: np.ndarray, rng: np.random.Generator) -> None:
         if self.means_init is not None:
@@ -701,6 +730,11 @@ class GaussianMixture(_BaseMixture):
     def _n_params_per_component(self) -> int:
         d = self.means_.shape[1]
         return int(d + d * (d + 1) // 2)
+
+    def _bytes_per_sample(self) -> int:
+        # z, then per sample its Cholesky factor chol[z] (d^2 floats), noise, mean and result
+        d = int(self.means_.shape[1])
+        return 8 + 8 * (d * d + 3 * d)
 
     def _sample_components(self, z: np.ndarray, rng: np.random.Generator) -> np.ndarray:
         chol = np.linalg.cholesky(self.covariances_)
