@@ -87,6 +87,11 @@ def check_matrix(
         raise TypeError(
             f"{name} must be an array of shape (n_samples, n_features), got {describe(X)}."
         )
+    if hasattr(X, "tocsr") or type(X).__module__.startswith("scipy.sparse"):
+        raise TypeError(
+            f"{name} is a scipy sparse matrix; sparse input is not supported (the arrays here "
+            "are small and dense). Use X.toarray()."
+        )
     try:
         arr = np.asarray(X)
     except Exception as exc:  # ragged lists and the like
@@ -95,9 +100,15 @@ def check_matrix(
         np.issubdtype(arr.dtype, np.number) or np.issubdtype(arr.dtype, np.bool_)
     ):
         raise TypeError(f"{name} must hold numbers, got {describe(arr)}.")
+    if np.issubdtype(arr.dtype, np.complexfloating):
+        raise ValueError(
+            f"{name} must hold real numbers. Complex data not supported; got {describe(arr)}."
+        )
     expected = f"(n_samples, {n_features})" if n_features is not None else "(n_samples, n_features)"
     if arr.ndim != 2:
         extra = f" {hint}" if hint else ""
+        if arr.ndim == 1 and not hint:
+            extra = " Reshape your data: x[None, :] for one sample, x[:, None] for one feature."
         raise ValueError(f"Expected {name} of shape {expected}, got {arr.shape}.{extra}")
     if n_features is not None and arr.shape[1] != n_features:
         raise ValueError(
@@ -108,8 +119,8 @@ def check_matrix(
         raise ValueError(f"{name} must have at least {min_samples} sample(s), got {arr.shape[0]}.")
     if arr.shape[1] < min_features:
         raise ValueError(
-            f"{name} has {arr.shape[1]} feature(s) (shape {arr.shape}), expected at least "
-            f"{min_features}: a model needs at least one feature per sample."
+            f"{name} has {arr.shape[1]} feature(s) (shape={arr.shape}) while a minimum of "
+            f"{min_features} is required: a model needs at least one feature per sample."
         )
     arr = arr.astype(dtype, copy=False)
     if np.issubdtype(arr.dtype, np.floating):
@@ -137,7 +148,12 @@ def check_binary(X, name: str = "X", *, allow_nan: bool = False, **kwargs) -> np
 
 def check_labels(y, n_samples: int, name: str = "y") -> np.ndarray:
     """A 1-D label vector of the same length as X, of one sortable type (numbers or strings)."""
-    if isinstance(y, str | bytes) or y is None:
+    if y is None:
+        raise ValueError(
+            f"This estimator requires {name} to be passed, but the target {name} is None: "
+            f"expected labels of shape ({n_samples},)."
+        )
+    if isinstance(y, str | bytes):
         raise TypeError(
             f"{name} must be an array of labels of shape ({n_samples},), got {describe(y)}."
         )

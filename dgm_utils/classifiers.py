@@ -14,6 +14,9 @@ import functools
 from collections.abc import Callable, Mapping, Sequence
 
 import numpy as np
+from scipy.special import log_expit, log_softmax
+from sklearn.base import BaseEstimator, ClassifierMixin, clone
+from sklearn.exceptions import ConvergenceWarning, NotFittedError
 
 from ._validation import (
     check_binary,
@@ -24,21 +27,6 @@ from ._validation import (
     check_rng,
     describe,
 )
-
-
-class NotFittedError(ValueError, AttributeError):
-    """Raised when a classifier is used before ``fit`` (as scikit-learn's ``NotFittedError``).
-
-    Introduced in chapter 5, Generative versus discriminative.
-    """
-
-
-class ConvergenceWarning(UserWarning):
-    """The optimiser stopped at ``max_iter`` before the gradient met the tolerance.
-
-    Introduced in chapter 5, Generative versus discriminative.
-    """
-
 
 # --------------------------------------------------------------------------------------
 # Shared checks
@@ -101,12 +89,15 @@ def _encode_labels(y, n_samples: int) -> tuple[np.ndarray, np.ndarray]:
 
 def _log_normalise(jll: np.ndarray) -> np.ndarray:
     """Bayes' rule in log space: ``log p(y | x) = jll - logsumexp_y jll`` along axis 1."""
-    m = jll.max(axis=1, keepdims=True)
-    return jll - (m + np.log(np.exp(jll - m).sum(axis=1, keepdims=True)))
+    return log_softmax(jll, axis=1)
 
 
-class _Classifier:
-    """``predict`` / ``predict_proba`` / ``score`` from ``predict_log_proba`` or logits."""
+class _Classifier(ClassifierMixin, BaseEstimator):
+    """``predict`` / ``predict_proba`` / ``score`` from ``predict_log_proba`` or logits.
+
+    A scikit-learn estimator: ``__init__`` stores the hyperparameters as given and ``fit``
+    checks them, so ``clone``, ``GridSearchCV``, ``Pipeline`` and ``cross_val_score`` work.
+    """
 
     classes_: np.ndarray
 
@@ -178,10 +169,7 @@ class BernoulliNaiveBayes(_Classifier):
     """
 
     def __init__(self, alpha: float = 1.0):
-        self.alpha = check_float(alpha, "alpha", low=0.0, low_inclusive=False)
-
-    def __repr__(self) -> str:
-        return f"BernoulliNaiveBayes(alpha={self.alpha:g})"
+        self.alpha = alpha
 
     def fit(self, X, y) -> BernoulliNaiveBayes:
         """Count: class frequencies and, per class, how often each feature is 1.
@@ -304,10 +292,7 @@ class GaussianNaiveBayes(_Classifier):
     """
 
     def __init__(self, var_smoothing: float = 1e-9):
-        self.var_smoothing = check_float(var_smoothing, "var_smoothing", low=0.0)
-
-    def __repr__(self) -> str:
-        return f"GaussianNaiveBayes(var_smoothing={self.var_smoothing:g})"
+        self.var_smoothing = var_smoothing
 
     def fit(self, X, y) -> GaussianNaiveBayes:
         """Per-class means and variances (maximum likelihood) and class frequencies.
@@ -321,6 +306,7 @@ class GaussianNaiveBayes(_Classifier):
         -------
         self
         """
+        var_smoothing = check_float(self.var_smoothing, "var_smoothing", low=0.0)
         _reject_nan(X)
         X = check_matrix(X, "X")
         classes, y_idx = _encode_labels(y, X.shape[0])
@@ -331,7 +317,7 @@ class GaussianNaiveBayes(_Classifier):
         counts = np.array([r.shape[0] for r in rows], dtype=np.float64)
         mean = np.stack([r.mean(axis=0) for r in rows])
         var = np.stack([r.var(axis=0) for r in rows])
-        self.epsilon_ = self.var_smoothing * float(np.var(X, axis=0).max())
+        self.epsilon_ = var_smoothing * float(np.var(X, axis=0).max())
         self.class_count_ = counts
         self.class_prior_ = counts / X.shape[0]
         self.theta_ = mean
@@ -483,15 +469,10 @@ class LogisticRegression(_Classifier):
     def __init__(
         self, l2: float = 1.0, max_iter: int = 1000, tol: float = 1e-5, warm_start: bool = False
     ):
-        self.l2 = check_float(l2, "l2", low=0.0)
-        self.max_iter = check_int(max_iter, "max_iter", minimum=1)
-        self.tol = check_float(tol, "tol", low=0.0, low_inclusive=False)
-        if not isinstance(warm_start, bool):
-            raise TypeError(f"warm_start must be True or False, got {warm_start!r}.")
+        self.l2 = l2
+        self.max_iter = max_iter
+        self.tol = tol
         self.warm_start = warm_start
-
-    def __repr__(self) -> str:
-        return f"LogisticRegression(l2={self.l2:g}, max_iter={self.max_iter})"
 
     def fit(self, X, y) -> LogisticRegression:
         """Maximise the penalised conditional log-likelihood with L-BFGS.
@@ -512,6 +493,11 @@ class LogisticRegression(_Classifier):
         """
         from scipy.optimize import minimize
 
+        l2 = check_float(self.l2, "l2", low=0.0)
+        max_iter = check_int(self.max_iter, "max_iter", minimum=1)
+        tol = check_float(self.tol, "tol", low=0.0, low_inclusive=False)
+        if not isinstance(self.warm_start, bool | np.bool_):
+            raise TypeError(f"warm_start must be True or False, got {self.warm_start!r}.")
         _reject_nan(X)
         X = check_matrix(X, "X")
         classes, y_idx = _encode_labels(y, X.shape[0])
@@ -527,11 +513,11 @@ class LogisticRegression(_Classifier):
             w0 = np.hstack([self.coef_, self.intercept_[:, None]]).ravel()
         XT = _design(X)
         if n_classes == 2:
-            fun, args = _binary_loss_grad, (XT, y_idx.astype(np.float64), self.l2)
+            fun, args = _binary_loss_grad, (XT, y_idx.astype(np.float64), l2)
         else:
             flat_target = y_idx * X.shape[0] + np.arange(X.shape[0])
-            fun, args = _softmax_loss_grad, (XT, flat_target, self.l2, n_classes)
-        options = {"ftol": 64 * np.finfo(float).eps, "gtol": self.tol, "maxls": 50}
+            fun, args = _softmax_loss_grad, (XT, flat_target, l2, n_classes)
+        options = {"ftol": 64 * np.finfo(float).eps, "gtol": tol, "maxls": 50}
         n_iter, w, f_prev = 0, w0, np.inf
         with _single_threaded_blas():
             # L-BFGS-B can stop early, on its relative-decrease test (ftol) or a failed line
@@ -545,23 +531,23 @@ class LogisticRegression(_Classifier):
                     args=args,
                     jac=True,
                     method="L-BFGS-B",
-                    options={**options, "maxiter": self.max_iter - n_iter},
+                    options={**options, "maxiter": max_iter - n_iter},
                 )
                 improved = res.nit > 0 and res.fun < f_prev
                 n_iter, w, f_prev = n_iter + int(res.nit), res.x, res.fun
-                if np.abs(res.jac).max() <= self.tol or n_iter >= self.max_iter or not improved:
+                if np.abs(res.jac).max() <= tol or n_iter >= max_iter or not improved:
                     break
         grad_max = float(np.abs(res.jac).max())
-        if grad_max > self.tol:
+        if grad_max > tol:
             import warnings
 
             reason = (
-                f"after max_iter={self.max_iter} iterations"
-                if n_iter >= self.max_iter
+                f"after max_iter={max_iter} iterations"
+                if n_iter >= max_iter
                 else f"after {n_iter} iterations, when it could no longer lower the objective"
             )
             warnings.warn(
-                f"L-BFGS stopped {reason} with gradient {grad_max:.2g} > tol={self.tol:g}. "
+                f"L-BFGS stopped {reason} with gradient {grad_max:.2g} > tol={tol:g}. "
                 "Increase max_iter, or l2 if the data are separable; standardise the features "
                 "(large or very different scales slow L-BFGS down), or use a larger tol.",
                 ConvergenceWarning,
@@ -593,8 +579,7 @@ class LogisticRegression(_Classifier):
         """``log p(y | x)``, array of shape (n_samples, n_classes)."""
         Z = self.decision_function(X)
         if Z.ndim == 1:
-            # log sigmoid(-z), log sigmoid(z)
-            return -np.logaddexp(0.0, np.stack([Z, -Z], axis=1))
+            return log_expit(np.stack([-Z, Z], axis=1))  # log sigmoid(-z), log sigmoid(z)
         return _log_normalise(Z)
 
 
@@ -677,7 +662,7 @@ def expected_calibration_error(y_true, prob, n_bins: int = 10) -> float:
 
 
 def learning_curves(
-    models: Mapping[str, Callable[[], _Classifier]],
+    models: Mapping[str, BaseEstimator | Callable[[], BaseEstimator]],
     X_pool,
     y_pool,
     X_test,
@@ -696,7 +681,8 @@ def learning_curves(
 
     Parameters
     ----------
-    models : dict of str -> callable returning an unfitted classifier
+    models : dict of str -> estimator, or callable returning an unfitted classifier
+        An estimator is copied with ``sklearn.base.clone`` for every draw.
     X_pool : array of shape (n_pool, n_features)
     y_pool : array of shape (n_pool,)
     X_test : array of shape (n_test, n_features)
@@ -727,7 +713,7 @@ def learning_curves(
         while np.unique(y_pool[order[: sizes[0]]]).size < 2:
             order = rng.permutation(X_pool.shape[0])
         for name, make in models.items():
-            model = make()
+            model = clone(make) if isinstance(make, BaseEstimator) else make()
             for k, n in enumerate(sizes):
                 idx = order[:n]
                 model.fit(X_pool[idx], y_pool[idx])

@@ -22,6 +22,8 @@ import numbers
 from collections.abc import Mapping, Sequence
 
 import numpy as np
+from sklearn.base import BaseEstimator, DensityMixin
+from sklearn.exceptions import NotFittedError
 
 from ._validation import (
     check_binary,
@@ -804,8 +806,12 @@ def _log_bernoulli(x: np.ndarray, p: np.ndarray) -> np.ndarray:
         return np.where(x == 1, np.log(p), np.log1p(-p))
 
 
-class _BinaryDensity:
-    """Shared plumbing: validation, fitted check, score."""
+class _BinaryDensity(DensityMixin, BaseEstimator):
+    """Shared plumbing: validation, fitted check, score.
+
+    A scikit-learn estimator: ``__init__`` stores the hyperparameters as given and ``fit``
+    checks them, so ``clone`` and ``GridSearchCV`` (which maximises ``score``) work.
+    """
 
     alpha: float
 
@@ -814,8 +820,6 @@ class _BinaryDensity:
 
     def _check_fitted(self) -> None:
         if not hasattr(self, "n_features_in_"):
-            from sklearn.exceptions import NotFittedError  # a ValueError and AttributeError
-
             raise NotFittedError(
                 f"This {type(self).__name__} instance is not fitted yet; call fit(X) first."
             )
@@ -824,12 +828,13 @@ class _BinaryDensity:
         n = self.n_features_in_ if fitted else None
         return check_binary(X, "X", n_features=n, hint="For one image use x[None, :].")
 
-    def score(self, X) -> float:
+    def score(self, X, y=None) -> float:
         """Mean log-likelihood of the rows of ``X``, in nats per sample (higher is better).
 
         Parameters
         ----------
         X : array-like of shape (n_samples, n_features), binary
+        y : ignored
 
         Returns
         -------
@@ -984,11 +989,9 @@ class BinaryMarkovChain(_BinaryDensity):
     def __init__(self, order=None, alpha: float = 1.0):
         self.order = order
         self.alpha = alpha
-        if order is not None:
-            _check_order_array(order)  # fail at construction, not at fit
 
     def __repr__(self) -> str:
-        order = "raster" if self.order is None else f"<{len(self.order)} indices>"
+        order = "raster" if self.order is None else f"<{np.size(self.order)} indices>"
         return f"BinaryMarkovChain(order={order}, alpha={self.alpha!r})"
 
     def fit(self, X, y=None) -> BinaryMarkovChain:

@@ -77,7 +77,7 @@ def test_gaussian_mixture_refuses_values_whose_squares_overflow():
     "make", [lambda: du.GaussianMixture(1), lambda: du.BernoulliMixture(1)], ids=["gmm", "bmm"]
 )
 def test_mixtures_refuse_zero_features(make):
-    with pytest.raises(ValueError, match=r"X has 0 feature\(s\) \(shape \(4, 0\)\)"):
+    with pytest.raises(ValueError, match=r"X has 0 feature\(s\) \(shape=\(4, 0\)\)"):
         make().fit(np.zeros((4, 0)))
 
 
@@ -100,7 +100,7 @@ def test_classifiers_refuse_mixed_or_missing_labels(make, y, match):
 
 @pytest.mark.parametrize("make", CLASSIFIERS)
 def test_classifiers_refuse_zero_features(make):
-    with pytest.raises(ValueError, match=r"X has 0 feature\(s\) \(shape \(4, 0\)\)"):
+    with pytest.raises(ValueError, match=r"X has 0 feature\(s\) \(shape=\(4, 0\)\)"):
         make().fit(np.zeros((4, 0)), [0, 1, 0, 1])
 
 

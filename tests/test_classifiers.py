@@ -233,8 +233,10 @@ def test_logistic_regression_refuses_missing_features(cancer):
 
 @pytest.mark.parametrize("alpha", [0.0, -1.0])
 def test_alpha_must_be_positive(alpha):
+    model = du.BernoulliNaiveBayes(alpha=alpha)  # stored as given, checked by fit
+    assert model.get_params()["alpha"] == alpha
     with pytest.raises(ValueError, match="alpha must be > 0"):
-        du.BernoulliNaiveBayes(alpha=alpha)
+        model.fit([[0, 1], [1, 0]], [0, 1])
 
 
 @pytest.mark.parametrize(
@@ -248,8 +250,9 @@ def test_alpha_must_be_positive(alpha):
     ],
 )
 def test_bad_hyperparameters(make, kwargs, err, match):
+    model = make(**kwargs)
     with pytest.raises(err, match=match):
-        make(**kwargs)
+        model.fit([[0, 1], [1, 0], [1, 1], [0, 0]], [0, 1, 1, 0])
 
 
 def test_non_binary_X_for_bernoulli():
