@@ -231,3 +231,69 @@ def test_check_estimator(make):
     failed = {r["check_name"] for r in results if r["status"] == "failed"}
     assert failed <= set(_DOCUMENTED), failed - set(_DOCUMENTED)
     assert len(results) > 30
+
+
+# ------------------------------------------------------------------ issue 13, part 6
+
+
+def test_multiclass_coef_matches_scikit_learn(digits):
+    X, _, y, _ = digits
+    ours = du.LogisticRegression(l2=1.0, tol=1e-7, max_iter=5000).fit(X, y)
+    ref = SkLogisticRegression(C=1.0, tol=1e-10, max_iter=10000).fit(X, y)
+    scale = np.abs(ref.coef_).max()
+    np.testing.assert_allclose(ours.coef_, ref.coef_, atol=2e-3 * scale)
+    np.testing.assert_allclose(ours.intercept_, ref.intercept_, atol=2e-3 * scale)
+
+
+def test_decision_function_gives_the_log_odds(digits):
+    X, X_test, y, _ = digits
+    multi = du.LogisticRegression().fit(X, y)
+    Z = multi.decision_function(X_test)
+    np.testing.assert_allclose(Z, X_test @ multi.coef_.T + multi.intercept_)
+    # softmax of the logits is predict_proba; for two classes the logit is log p1 - log p0.
+    np.testing.assert_allclose(
+        np.log(multi.predict_proba(X_test)), Z - np.log(np.exp(Z).sum(1, keepdims=True)), atol=1e-10
+    )
+    binary = du.LogisticRegression().fit(X, y % 2)
+    z, logp = binary.decision_function(X_test), binary.predict_log_proba(X_test)
+    assert z.shape == (len(X_test),)
+    np.testing.assert_allclose(z, logp[:, 1] - logp[:, 0], atol=1e-9)
+    np.testing.assert_array_equal(binary.predict(X_test), (z > 0).astype(int))
+
+
+def test_neural_features_are_the_hidden_layer_by_hand():
+    net = du.NeuralClassifier(
+        3, hidden=(4, 2), activation="relu", generator=torch.Generator().manual_seed(1)
+    )
+    x = torch.randn(6, 3, generator=torch.Generator().manual_seed(2))
+    A1, b1 = net.layers[0].weight, net.layers[0].bias
+    A2, b2 = net.layers[1].weight, net.layers[1].bias
+    expected = torch.relu(torch.relu(x @ A1.T + b1) @ A2.T + b2)
+    torch.testing.assert_close(net.features(x), expected)
+    logits = net.features(x) @ net.output.weight.T[:, 0] + net.output.bias
+    torch.testing.assert_close(net.conditional(x).logits, logits)
+    assert torch.equal(du.NeuralClassifier(3, hidden=()).features(x), x)  # logistic regression
+
+
+def test_plot_decision_boundary_draws_the_half_contour():
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    rng = np.random.default_rng(0)
+    X = np.concatenate([rng.normal(-1, 0.7, (100, 2)), rng.normal(1, 0.7, (100, 2))])
+    y = np.repeat([0, 1], 100)
+    lr = du.LogisticRegression().fit(X, y)
+    fig, ax = plt.subplots()
+    assert du.plotting.plot_decision_boundary(lr, X, y, ax=ax, grid_size=60) is ax
+    # The 0.5 contour of a logistic regression is the line w . x + b = 0: every vertex of
+    # the drawn contour lies on it, up to the grid's spacing.
+    lines = [c for c in ax.collections if getattr(c, "filled", True) is False]
+    assert len(lines) == 1 and list(lines[0].levels) == [0.5]
+    paths = lines[0].get_paths()
+    pts = np.concatenate([p.vertices for p in paths if len(p.vertices)])
+    on_line = np.abs(lr.decision_function(pts)) / np.linalg.norm(lr.coef_)
+    spacing = (X.max() - X.min() + 1.0) / 59
+    assert len(pts) > 10 and on_line.max() < spacing
+    plt.close(fig)
