@@ -75,6 +75,7 @@ def check_matrix(
     n_features: int | None = None,
     allow_nan: bool = False,
     min_samples: int = 1,
+    min_features: int = 1,
     dtype=np.float64,
     hint: str = "",
 ) -> np.ndarray:
@@ -86,6 +87,11 @@ def check_matrix(
         raise TypeError(
             f"{name} must be an array of shape (n_samples, n_features), got {describe(X)}."
         )
+    if hasattr(X, "tocsr") or type(X).__module__.startswith("scipy.sparse"):
+        raise TypeError(
+            f"{name} is a scipy sparse matrix; sparse input is not supported (the arrays here "
+            "are small and dense). Use X.toarray()."
+        )
     try:
         arr = np.asarray(X)
     except Exception as exc:  # ragged lists and the like
@@ -94,9 +100,15 @@ def check_matrix(
         np.issubdtype(arr.dtype, np.number) or np.issubdtype(arr.dtype, np.bool_)
     ):
         raise TypeError(f"{name} must hold numbers, got {describe(arr)}.")
+    if np.issubdtype(arr.dtype, np.complexfloating):
+        raise ValueError(
+            f"{name} must hold real numbers. Complex data not supported; got {describe(arr)}."
+        )
     expected = f"(n_samples, {n_features})" if n_features is not None else "(n_samples, n_features)"
     if arr.ndim != 2:
         extra = f" {hint}" if hint else ""
+        if arr.ndim == 1 and not hint:
+            extra = " Reshape your data: x[None, :] for one sample, x[:, None] for one feature."
         raise ValueError(f"Expected {name} of shape {expected}, got {arr.shape}.{extra}")
     if n_features is not None and arr.shape[1] != n_features:
         raise ValueError(
@@ -105,6 +117,11 @@ def check_matrix(
         )
     if arr.shape[0] < min_samples:
         raise ValueError(f"{name} must have at least {min_samples} sample(s), got {arr.shape[0]}.")
+    if arr.shape[1] < min_features:
+        raise ValueError(
+            f"{name} has {arr.shape[1]} feature(s) (shape={arr.shape}) while a minimum of "
+            f"{min_features} is required: a model needs at least one feature per sample."
+        )
     arr = arr.astype(dtype, copy=False)
     if np.issubdtype(arr.dtype, np.floating):
         bad = ~np.isfinite(arr) if not allow_nan else np.isinf(arr)
@@ -130,8 +147,41 @@ def check_binary(X, name: str = "X", *, allow_nan: bool = False, **kwargs) -> np
 
 
 def check_labels(y, n_samples: int, name: str = "y") -> np.ndarray:
-    """A 1-D label vector of the same length as X."""
+    """A 1-D label vector of the same length as X, of one sortable type (numbers or strings)."""
+    if y is None:
+        raise ValueError(
+            f"This estimator requires {name} to be passed, but the target {name} is None: "
+            f"expected labels of shape ({n_samples},)."
+        )
+    if isinstance(y, str | bytes):
+        raise TypeError(
+            f"{name} must be an array of labels of shape ({n_samples},), got {describe(y)}."
+        )
     arr = np.asarray(y)
+    if arr.dtype.kind in "OUS":
+        # Strings and objects: look at the labels as given, before numpy coerces a mix of
+        # numbers and strings to strings (or leaves it as objects that cannot be sorted).
+        values = np.asarray(y, dtype=object).ravel()
+        kinds = set()
+        for i, v in enumerate(values):
+            if v is None:
+                raise TypeError(
+                    f"{name} contains None (first at [{i}]); every sample needs a label. "
+                    "Drop the unlabelled rows first."
+                )
+            if isinstance(v, str | bytes):
+                kinds.add("strings")
+            elif isinstance(v, numbers.Number):
+                kinds.add("numbers")
+            else:
+                kinds.add(type(v).__name__)
+        if len(kinds) > 1 or not kinds <= {"strings", "numbers"}:
+            raise TypeError(
+                f"{name} must hold labels of one kind (all numbers or all strings), got "
+                f"{' and '.join(sorted(kinds))}. Convert them first, e.g. np.asarray(y, dtype=str)."
+            )
+        if arr.dtype == object:
+            arr = np.asarray(values.tolist()).reshape(arr.shape)
     if arr.ndim != 1:
         raise ValueError(f"Expected {name} of shape ({n_samples},), got {arr.shape}.")
     if arr.shape[0] != n_samples:
@@ -159,6 +209,89 @@ def check_probabilities(p, name: str, *, axis: int = -1, atol: float = 1e-6) -> 
             f"sums to {np.asarray(sums)[worst]:.4g}."
         )
     return arr
+
+
+def _available_memory() -> int | None:
+    """Bytes of memory available to a new allocation (Linux MemAvailable), None if unknown."""
+    try:
+        with open("/proc/meminfo") as f:
+            for line in f:
+                if line.startswith("MemAvailable:"):
+                    return int(line.split()[1]) * 1024
+    except (OSError, ValueError, IndexError):
+        pass
+    try:
+        import os
+
+        return os.sysconf("SC_AVPHYS_PAGES") * os.sysconf("SC_PAGE_SIZE")
+    except (AttributeError, OSError, ValueError):  # pragma: no cover - not POSIX
+        return None
+
+
+def _format_bytes(n: float) -> str:
+    for unit in ("bytes", "KB", "MB", "GB", "TB", "PB"):
+        if n < 1024 or unit == "PB":
+            return f"{n:,.0f} {unit}" if unit == "bytes" else f"{n:,.1f} {unit}"
+        n /= 1024
+    raise AssertionError  # pragma: no cover
+
+
+def check_sample_size(n, name: str, *, bytes_per_sample: float, minimum: int = 0) -> int:
+    """An int sample count whose arrays fit in the memory available now, or raise.
+
+    ``bytes_per_sample`` is the caller's estimate of what one more sample costs (its output
+    plus the temporaries of the sampler). A request that cannot fit is refused before any
+    allocation, with the size it would need, instead of a ``MemoryError`` from deep inside.
+    """
+    n = check_int(n, name, minimum=minimum)
+    need = n * float(bytes_per_sample)
+    available = _available_memory()
+    if available is not None and need > available:
+        fits = max(int(available // (2 * max(bytes_per_sample, 1))), 1)
+        raise ValueError(
+            f"{name}={n:,} samples would need about {_format_bytes(need)} of memory, more than "
+            f"the {_format_bytes(available)} available. Draw fewer (about {fits:,} fit), or in "
+            "batches."
+        )
+    return n
+
+
+_DEVICE_TYPES = ("cpu", "cuda", "mps")
+
+
+def check_device(device, name: str = "device"):
+    """A ``torch.device`` this machine has, from a string or a ``torch.device``."""
+    import torch
+
+    if not isinstance(device, str | torch.device):
+        raise TypeError(
+            f"{name} must be a string such as 'cpu' or 'cuda', or a torch.device, got "
+            f"{type(device).__name__} {device!r}."
+        )
+    try:
+        dev = torch.device(device)
+    except (RuntimeError, ValueError):
+        dev = None
+    if dev is None or dev.type not in _DEVICE_TYPES:
+        raise ValueError(
+            f"{name} must be one of 'cpu', 'cuda', 'cuda:<index>' or 'mps', got {device!r}."
+        )
+    if dev.type == "cuda" and not torch.cuda.is_available():
+        raise ValueError(
+            f"{name}={device!r} asks for CUDA, which is not available on this machine; use "
+            "device='cpu' (or leave device=None to choose automatically)."
+        )
+    if dev.type == "cuda" and dev.index is not None and dev.index >= torch.cuda.device_count():
+        raise ValueError(
+            f"{name}={device!r} asks for GPU {dev.index}, but this machine has "
+            f"{torch.cuda.device_count()} (indices 0 to {torch.cuda.device_count() - 1})."
+        )
+    if dev.type == "mps" and not torch.backends.mps.is_available():
+        raise ValueError(
+            f"{name}={device!r} asks for Apple's MPS backend, which is not available on this "
+            "machine; use device='cpu'."
+        )
+    return dev
 
 
 def check_in(value, name: str, options: Sequence) -> None:

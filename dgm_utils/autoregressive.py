@@ -39,7 +39,7 @@ import torch
 from torch import nn
 from torch.distributions import Bernoulli, Independent
 
-from ._validation import check_binary, check_float_dtype, check_int, describe
+from ._validation import check_binary, check_float_dtype, check_int, check_sample_size, describe
 from .discrete import BinaryMarkovChain, IndependentBernoulli
 from .mixtures import BernoulliMixture
 from .training import TrainingHistory, train
@@ -153,13 +153,15 @@ class _BinaryAutoregressive(nn.Module):
         -------
         tensor of shape (n, n_dims), 0./1. floats
         """
-        n = check_int(n, "n", minimum=0)
+        p = self._param()
+        # x, the logits of every step and its probabilities (NADE: plus (n, hidden) twice)
+        width = 3 * self.n_dims + 2 * getattr(self, "hidden", 0)
+        n = check_sample_size(n, "n", bytes_per_sample=width * p.element_size())
         if generator is not None and not isinstance(generator, torch.Generator):
             raise TypeError(
                 "generator must be a torch.Generator (e.g. torch.Generator().manual_seed(0)), "
                 f"got {type(generator).__name__}."
             )
-        p = self._param()
         x = torch.zeros(n, self.n_dims, dtype=p.dtype, device=p.device)
         for i in range(self.n_dims):
             probs = torch.sigmoid(self.logits(x)[:, i])

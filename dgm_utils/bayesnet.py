@@ -19,7 +19,7 @@ from collections.abc import Iterable, Mapping, Sequence
 
 import numpy as np
 
-from ._validation import check_float, check_int, check_rng, describe
+from ._validation import check_float, check_int, check_rng, check_sample_size, describe
 
 __all__ = ["BayesianNetwork", "random_network", "student_network"]
 
@@ -557,7 +557,10 @@ class BayesianNetwork:
         X : array of shape (n, len(nodes)) of state indices, columns in :attr:`nodes` order
             dtype int8 (int32 if some variable has more than 127 states).
         """
-        n = check_int(n, "n", minimum=0)
+        # The result, plus one block of uniforms (bounded, not per sample).
+        n = check_sample_size(
+            n, "n", bytes_per_sample=len(self._nodes) * np.dtype(self._dtype).itemsize
+        )
         rng = check_rng(rng)
         # Filled one node (row) at a time and returned transposed: each node's column of
         # samples is contiguous in memory while it is written.

@@ -14,23 +14,19 @@ import functools
 from collections.abc import Callable, Mapping, Sequence
 
 import numpy as np
+from scipy.special import log_expit, log_softmax
+from sklearn.base import BaseEstimator, ClassifierMixin, clone
+from sklearn.exceptions import ConvergenceWarning, NotFittedError
 
-from ._validation import check_binary, check_float, check_int, check_labels, check_matrix, check_rng
-
-
-class NotFittedError(ValueError, AttributeError):
-    """Raised when a classifier is used before ``fit`` (as scikit-learn's ``NotFittedError``).
-
-    Introduced in chapter 5, Generative versus discriminative.
-    """
-
-
-class ConvergenceWarning(UserWarning):
-    """The optimiser stopped at ``max_iter`` before the gradient met the tolerance.
-
-    Introduced in chapter 5, Generative versus discriminative.
-    """
-
+from ._validation import (
+    check_binary,
+    check_float,
+    check_int,
+    check_labels,
+    check_matrix,
+    check_rng,
+    describe,
+)
 
 # --------------------------------------------------------------------------------------
 # Shared checks
@@ -93,12 +89,15 @@ def _encode_labels(y, n_samples: int) -> tuple[np.ndarray, np.ndarray]:
 
 def _log_normalise(jll: np.ndarray) -> np.ndarray:
     """Bayes' rule in log space: ``log p(y | x) = jll - logsumexp_y jll`` along axis 1."""
-    m = jll.max(axis=1, keepdims=True)
-    return jll - (m + np.log(np.exp(jll - m).sum(axis=1, keepdims=True)))
+    return log_softmax(jll, axis=1)
 
 
-class _Classifier:
-    """``predict`` / ``predict_proba`` / ``score`` from ``predict_log_proba`` or logits."""
+class _Classifier(ClassifierMixin, BaseEstimator):
+    """``predict`` / ``predict_proba`` / ``score`` from ``predict_log_proba`` or logits.
+
+    A scikit-learn estimator: ``__init__`` stores the hyperparameters as given and ``fit``
+    checks them, so ``clone``, ``GridSearchCV``, ``Pipeline`` and ``cross_val_score`` work.
+    """
 
     classes_: np.ndarray
 
@@ -170,10 +169,7 @@ class BernoulliNaiveBayes(_Classifier):
     """
 
     def __init__(self, alpha: float = 1.0):
-        self.alpha = check_float(alpha, "alpha", low=0.0, low_inclusive=False)
-
-    def __repr__(self) -> str:
-        return f"BernoulliNaiveBayes(alpha={self.alpha:g})"
+        self.alpha = alpha
 
     def fit(self, X, y) -> BernoulliNaiveBayes:
         """Count: class frequencies and, per class, how often each feature is 1.
@@ -197,10 +193,15 @@ class BernoulliNaiveBayes(_Classifier):
         with _single_threaded_blas():
             self.feature_count_ = onehot.T @ X
         self.class_log_prior_ = np.log(self.class_count_) - np.log(X.shape[0])
-        # Laplace smoothing: alpha pseudo-counts for x_i = 1 and for x_i = 0.
-        denom = np.log(self.class_count_ + 2.0 * alpha)[:, None]
-        self.feature_log_prob_ = np.log(self.feature_count_ + alpha) - denom
-        self._log_prob0 = np.log(self.class_count_[:, None] - self.feature_count_ + alpha) - denom
+        # Laplace smoothing: alpha pseudo-counts for x_i = 1 and for x_i = 0. Counts and
+        # alpha are divided by max(alpha, 1) (exact for alpha <= 1), so that N + 2 alpha
+        # cannot overflow for a huge alpha (then theta -> 1/2, not NaN).
+        s = max(alpha, 1.0)
+        a, counts = alpha / s, self.class_count_ / s
+        ones = self.feature_count_ / s
+        denom = np.log(counts + 2.0 * a)[:, None]
+        self.feature_log_prob_ = np.log(ones + a) - denom
+        self._log_prob0 = np.log(counts[:, None] - ones + a) - denom
         self.n_features_in_ = X.shape[1]
         self.classes_ = classes
         return self
@@ -291,10 +292,7 @@ class GaussianNaiveBayes(_Classifier):
     """
 
     def __init__(self, var_smoothing: float = 1e-9):
-        self.var_smoothing = check_float(var_smoothing, "var_smoothing", low=0.0)
-
-    def __repr__(self) -> str:
-        return f"GaussianNaiveBayes(var_smoothing={self.var_smoothing:g})"
+        self.var_smoothing = var_smoothing
 
     def fit(self, X, y) -> GaussianNaiveBayes:
         """Per-class means and variances (maximum likelihood) and class frequencies.
@@ -308,16 +306,18 @@ class GaussianNaiveBayes(_Classifier):
         -------
         self
         """
+        var_smoothing = check_float(self.var_smoothing, "var_smoothing", low=0.0)
         _reject_nan(X)
         X = check_matrix(X, "X")
         classes, y_idx = _encode_labels(y, X.shape[0])
-        onehot = np.zeros((X.shape[0], classes.size))
-        onehot[np.arange(X.shape[0]), y_idx] = 1.0
-        counts = onehot.sum(axis=0)
-        mean = (onehot.T @ X) / counts[:, None]
-        # Two-pass variance (as GaussianNB): average squared deviation from the class mean.
-        var = (onehot.T @ (X - mean[y_idx]) ** 2) / counts[:, None]
-        self.epsilon_ = self.var_smoothing * float(np.var(X, axis=0).max())
+        # Per class, the mean and then the mean squared deviation from it (two passes with
+        # numpy's pairwise sums, as GaussianNB): never E[x^2] - E[x]^2, which cancels when
+        # the features sit far from zero.
+        rows = [X[y_idx == k] for k in range(classes.size)]
+        counts = np.array([r.shape[0] for r in rows], dtype=np.float64)
+        mean = np.stack([r.mean(axis=0) for r in rows])
+        var = np.stack([r.var(axis=0) for r in rows])
+        self.epsilon_ = var_smoothing * float(np.var(X, axis=0).max())
         self.class_count_ = counts
         self.class_prior_ = counts / X.shape[0]
         self.theta_ = mean
@@ -345,14 +345,19 @@ class GaussianNaiveBayes(_Classifier):
         self._check_fitted()
         X = check_matrix(X, "X", allow_nan=True, n_features=self.n_features_in_)
         observed = ~np.isnan(X)
-        X0 = np.where(observed, X, 0.0)
-        prec = 1.0 / self.var_
-        with _single_threaded_blas():
-            # -(x - mu)^2 / (2 var) expanded into matrix products; unobserved entries give 0.
-            quad = (X0**2) @ prec.T - 2.0 * X0 @ (self.theta_ * prec).T
-            quad += observed @ (self.theta_**2 * prec).T
-            log_norm = observed @ np.log(2.0 * np.pi * self.var_).T
-        return np.log(self.class_prior_) - 0.5 * (log_norm + quad)
+        complete = bool(observed.all())
+        jll = np.empty((X.shape[0], self.classes_.size))
+        for k, (mu, var) in enumerate(zip(self.theta_, self.var_, strict=True)):
+            # Centre before squaring (as GaussianNB): (x - mu)^2, never x^2 - 2 x mu + mu^2,
+            # which loses every digit to cancellation when x and mu are far from zero.
+            quad = (X - mu) ** 2 / var
+            log_norm = np.log(2.0 * np.pi * var)
+            if complete:
+                n_k = -0.5 * log_norm.sum() - 0.5 * quad.sum(axis=1)
+            else:  # an unobserved x_i drops its factor, which integrates to 1 over x_i
+                n_k = -0.5 * (np.where(observed, quad, 0.0).sum(axis=1) + observed @ log_norm)
+            jll[:, k] = np.log(self.class_prior_[k]) + n_k
+        return jll
 
     def predict_log_proba(self, X) -> np.ndarray:
         """``log p(y | x_obs)``, array of shape (n_samples, n_classes); NaN = unobserved."""
@@ -467,15 +472,10 @@ class LogisticRegression(_Classifier):
     def __init__(
         self, l2: float = 1.0, max_iter: int = 1000, tol: float = 1e-8, warm_start: bool = False
     ):
-        self.l2 = check_float(l2, "l2", low=0.0)
-        self.max_iter = check_int(max_iter, "max_iter", minimum=1)
-        self.tol = check_float(tol, "tol", low=0.0, low_inclusive=False)
-        if not isinstance(warm_start, bool):
-            raise TypeError(f"warm_start must be True or False, got {warm_start!r}.")
+        self.l2 = l2
+        self.max_iter = max_iter
+        self.tol = tol
         self.warm_start = warm_start
-
-    def __repr__(self) -> str:
-        return f"LogisticRegression(l2={self.l2:g}, max_iter={self.max_iter})"
 
     def fit(self, X, y) -> LogisticRegression:
         """Maximise the penalised conditional log-likelihood with L-BFGS.
@@ -496,6 +496,11 @@ class LogisticRegression(_Classifier):
         """
         from scipy.optimize import minimize
 
+        l2 = check_float(self.l2, "l2", low=0.0)
+        max_iter = check_int(self.max_iter, "max_iter", minimum=1)
+        tol = check_float(self.tol, "tol", low=0.0, low_inclusive=False)
+        if not isinstance(self.warm_start, bool | np.bool_):
+            raise TypeError(f"warm_start must be True or False, got {self.warm_start!r}.")
         _reject_nan(X)
         X = check_matrix(X, "X")
         classes, y_idx = _encode_labels(y, X.shape[0])
@@ -511,37 +516,49 @@ class LogisticRegression(_Classifier):
             w0 = np.hstack([self.coef_, self.intercept_[:, None]]).ravel()
         XT = _design(X)
         if n_classes == 2:
-            fun, args = _binary_loss_grad, (XT, y_idx.astype(np.float64), self.l2)
+            fun, args = _binary_loss_grad, (XT, y_idx.astype(np.float64), l2)
         else:
             flat_target = y_idx * X.shape[0] + np.arange(X.shape[0])
-            fun, args = _softmax_loss_grad, (XT, flat_target, self.l2, n_classes)
+            fun, args = _softmax_loss_grad, (XT, flat_target, l2, n_classes)
+        options = {"ftol": 64 * np.finfo(float).eps, "gtol": tol, "maxls": 50}
+        n_iter, w, f_prev = 0, w0, np.inf
         with _single_threaded_blas():
-            res = minimize(
-                fun,
-                w0,
-                args=args,
-                jac=True,
-                method="L-BFGS-B",
-                options={
-                    "maxiter": self.max_iter,
-                    "gtol": self.tol,
-                    "ftol": 64 * np.finfo(float).eps,
-                    "maxls": 50,
-                },
-            )
-        if res.nit >= self.max_iter and np.abs(res.jac).max() > self.tol:
+            # L-BFGS-B can stop early, on its relative-decrease test (ftol) or a failed line
+            # search, with the gradient still above tol; restarting it from where it stopped
+            # (fresh curvature memory) then continues. At most a few restarts: a restart that
+            # does not lower the objective means floating point has reached its limit.
+            for _ in range(5):
+                res = minimize(
+                    fun,
+                    w,
+                    args=args,
+                    jac=True,
+                    method="L-BFGS-B",
+                    options={**options, "maxiter": max_iter - n_iter},
+                )
+                improved = res.nit > 0 and res.fun < f_prev
+                n_iter, w, f_prev = n_iter + int(res.nit), res.x, res.fun
+                if np.abs(res.jac).max() <= tol or n_iter >= max_iter or not improved:
+                    break
+        grad_max = float(np.abs(res.jac).max())
+        if grad_max > tol:
             import warnings
 
+            reason = (
+                f"after max_iter={max_iter} iterations"
+                if n_iter >= max_iter
+                else f"after {n_iter} iterations, when it could no longer lower the objective"
+            )
             warnings.warn(
-                f"L-BFGS stopped after max_iter={self.max_iter} iterations with gradient "
-                f"{np.abs(res.jac).max():.2g} > tol={self.tol:g}. Increase max_iter, or l2 if "
-                "the data are separable.",
+                f"L-BFGS stopped {reason} with gradient {grad_max:.2g} > tol={tol:g}. "
+                "Increase max_iter, or l2 if the data are separable; standardise the features "
+                "(large or very different scales slow L-BFGS down), or use a larger tol.",
                 ConvergenceWarning,
                 stacklevel=2,
             )
         Wb = res.x.reshape(n_out, d + 1)
         self.coef_, self.intercept_ = Wb[:, :-1].copy(), Wb[:, -1].copy()
-        self.n_iter_ = int(res.nit)
+        self.n_iter_ = n_iter
         self.n_features_in_ = d
         self.classes_ = classes
         return self
@@ -565,14 +582,40 @@ class LogisticRegression(_Classifier):
         """``log p(y | x)``, array of shape (n_samples, n_classes)."""
         Z = self.decision_function(X)
         if Z.ndim == 1:
-            # log sigmoid(-z), log sigmoid(z)
-            return -np.logaddexp(0.0, np.stack([Z, -Z], axis=1))
+            return log_expit(np.stack([-Z, Z], axis=1))  # log sigmoid(-z), log sigmoid(z)
         return _log_normalise(Z)
 
 
 # --------------------------------------------------------------------------------------
 # Evaluation helpers and the chapter's synthetic corpus
 # --------------------------------------------------------------------------------------
+
+
+def _check_prob_vector(prob, name: str = "prob") -> np.ndarray:
+    """A 1-D array of finite probabilities in [0, 1]."""
+    if isinstance(prob, str | bytes) or prob is None:
+        raise TypeError(f"{name} must be an array of probabilities, got {describe(prob)}.")
+    arr = np.asarray(prob)
+    if arr.dtype == object or not (
+        np.issubdtype(arr.dtype, np.number) or np.issubdtype(arr.dtype, np.bool_)
+    ):
+        raise TypeError(f"{name} must hold numbers in [0, 1], got {describe(arr)}.")
+    arr = arr.astype(np.float64)
+    if arr.ndim != 1:
+        raise ValueError(
+            f"Expected {name} of shape (n_samples,), got {arr.shape}. For the output of "
+            "predict_proba use its column for class 1, proba[:, 1]."
+        )
+    if np.isnan(arr).any():
+        i = int(np.flatnonzero(np.isnan(arr))[0])
+        raise ValueError(f"{name} contains NaN, first at [{i}]; probabilities must be in [0, 1].")
+    outside = (arr < 0) | (arr > 1)
+    if outside.any():
+        i = int(np.flatnonzero(outside)[0])
+        raise ValueError(
+            f"{name} must hold probabilities in [0, 1], got {float(arr[i])!r} at [{i}]."
+        )
+    return arr
 
 
 def calibration_curve(y_true, prob, n_bins: int = 10) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -593,12 +636,18 @@ def calibration_curve(y_true, prob, n_bins: int = 10) -> tuple[np.ndarray, np.nd
     mean_predicted, fraction_positive, counts : arrays of shape (n_nonempty_bins,)
     """
     n_bins = check_int(n_bins, "n_bins", minimum=1)
-    prob = np.asarray(prob, dtype=np.float64)
-    y_true = check_labels(y_true, prob.shape[0], name="y_true").astype(np.float64)
-    if prob.ndim != 1 or (prob < 0).any() or (prob > 1).any():
-        raise ValueError(f"prob must be a 1-D array of probabilities in [0, 1], got {prob.shape}.")
+    prob = _check_prob_vector(prob)
+    y_true = check_labels(y_true, prob.shape[0], name="y_true")
+    if not np.isin(y_true, (0, 1)).all():
+        bad = np.unique(y_true[~np.isin(y_true, (0, 1))])[:5]
+        raise ValueError(
+            f"y_true must hold 0/1 labels (1 = the event prob predicts), got values such as "
+            f"{bad.tolist()}. For labels a and b use (y == b).astype(int)."
+        )
+    y_true = y_true.astype(np.float64)
     edges = np.linspace(0.0, 1.0, n_bins + 1)
-    bins = np.searchsorted(edges[1:-1], prob, side="right")
+    # side="left", as scikit-learn: a probability on an inner edge goes to the lower bin.
+    bins = np.searchsorted(edges[1:-1], prob, side="left")
     counts = np.bincount(bins, minlength=n_bins).astype(np.float64)
     sum_p = np.bincount(bins, weights=prob, minlength=n_bins)
     sum_y = np.bincount(bins, weights=y_true, minlength=n_bins)
@@ -616,7 +665,7 @@ def expected_calibration_error(y_true, prob, n_bins: int = 10) -> float:
 
 
 def learning_curves(
-    models: Mapping[str, Callable[[], _Classifier]],
+    models: Mapping[str, BaseEstimator | Callable[[], BaseEstimator]],
     X_pool,
     y_pool,
     X_test,
@@ -635,7 +684,8 @@ def learning_curves(
 
     Parameters
     ----------
-    models : dict of str -> callable returning an unfitted classifier
+    models : dict of str -> estimator, or callable returning an unfitted classifier
+        An estimator is copied with ``sklearn.base.clone`` for every draw.
     X_pool : array of shape (n_pool, n_features)
     y_pool : array of shape (n_pool,)
     X_test : array of shape (n_test, n_features)
@@ -666,7 +716,7 @@ def learning_curves(
         while np.unique(y_pool[order[: sizes[0]]]).size < 2:
             order = rng.permutation(X_pool.shape[0])
         for name, make in models.items():
-            model = make()
+            model = clone(make) if isinstance(make, BaseEstimator) else make()
             for k, n in enumerate(sizes):
                 idx = order[:n]
                 model.fit(X_pool[idx], y_pool[idx])

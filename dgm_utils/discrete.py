@@ -22,8 +22,17 @@ import numbers
 from collections.abc import Mapping, Sequence
 
 import numpy as np
+from sklearn.base import BaseEstimator, DensityMixin
+from sklearn.exceptions import NotFittedError
 
-from ._validation import check_binary, check_float, check_int, check_rng, describe
+from ._validation import (
+    check_binary,
+    check_float,
+    check_int,
+    check_rng,
+    check_sample_size,
+    describe,
+)
 
 __all__ = [
     "num_params_joint",
@@ -797,8 +806,12 @@ def _log_bernoulli(x: np.ndarray, p: np.ndarray) -> np.ndarray:
         return np.where(x == 1, np.log(p), np.log1p(-p))
 
 
-class _BinaryDensity:
-    """Shared plumbing: validation, fitted check, score."""
+class _BinaryDensity(DensityMixin, BaseEstimator):
+    """Shared plumbing: validation, fitted check, score.
+
+    A scikit-learn estimator: ``__init__`` stores the hyperparameters as given and ``fit``
+    checks them, so ``clone`` and ``GridSearchCV`` (which maximises ``score``) work.
+    """
 
     alpha: float
 
@@ -807,8 +820,6 @@ class _BinaryDensity:
 
     def _check_fitted(self) -> None:
         if not hasattr(self, "n_features_in_"):
-            from sklearn.exceptions import NotFittedError  # a ValueError and AttributeError
-
             raise NotFittedError(
                 f"This {type(self).__name__} instance is not fitted yet; call fit(X) first."
             )
@@ -817,12 +828,13 @@ class _BinaryDensity:
         n = self.n_features_in_ if fitted else None
         return check_binary(X, "X", n_features=n, hint="For one image use x[None, :].")
 
-    def score(self, X) -> float:
+    def score(self, X, y=None) -> float:
         """Mean log-likelihood of the rows of ``X``, in nats per sample (higher is better).
 
         Parameters
         ----------
         X : array-like of shape (n_samples, n_features), binary
+        y : ignored
 
         Returns
         -------
@@ -882,8 +894,11 @@ class IndependentBernoulli(_BinaryDensity):
         """
         alpha = self._check_alpha()
         X = self._check_X(X, fitted=False)
-        n = X.shape[0]
-        self.probs_ = (X.sum(axis=0) + alpha) / (n + 2 * alpha)
+        # Counts and alpha divided by max(alpha, 1) (exact for alpha <= 1): n + 2 alpha cannot
+        # overflow for a huge alpha, which then gives p_j = 1/2 as it should.
+        s = max(alpha, 1.0)
+        a, n = alpha / s, X.shape[0] / s
+        self.probs_ = (X.sum(axis=0) / s + a) / (n + 2 * a)
         with np.errstate(divide="ignore"):
             self.logits_ = np.log(self.probs_) - np.log1p(-self.probs_)
         self.n_features_in_ = X.shape[1]
@@ -917,7 +932,8 @@ class IndependentBernoulli(_BinaryDensity):
         array of shape (n, n_features), dtype uint8
         """
         self._check_fitted()
-        n = check_int(n, "n", minimum=0)
+        # uniforms (8 bytes), their comparison (1) and the uint8 result (1) per pixel
+        n = check_sample_size(n, "n", bytes_per_sample=10 * self.n_features_in_)
         rng = check_rng(rng)
         return (rng.random((n, self.n_features_in_)) < self.probs_).astype(np.uint8)
 
@@ -973,11 +989,9 @@ class BinaryMarkovChain(_BinaryDensity):
     def __init__(self, order=None, alpha: float = 1.0):
         self.order = order
         self.alpha = alpha
-        if order is not None:
-            _check_order_array(order)  # fail at construction, not at fit
 
     def __repr__(self) -> str:
-        order = "raster" if self.order is None else f"<{len(self.order)} indices>"
+        order = "raster" if self.order is None else f"<{np.size(self.order)} indices>"
         return f"BinaryMarkovChain(order={order}, alpha={self.alpha!r})"
 
     def fit(self, X, y=None) -> BinaryMarkovChain:
@@ -1004,12 +1018,16 @@ class BinaryMarkovChain(_BinaryDensity):
         n1 = prev.sum(axis=0)
         n0 = n - n1
         self.order_ = order
-        self.initial_prob_ = float((Xo[:, 0].sum() + alpha) / (n + 2 * alpha))
+        # Counts and alpha divided by max(alpha, 1) (exact for alpha <= 1), so that
+        # N + 2 alpha cannot overflow for a huge alpha.
+        s = max(alpha, 1.0)
+        a = alpha / s
+        self.initial_prob_ = float((Xo[:, 0].sum() / s + a) / (n / s + 2 * a))
         with np.errstate(invalid="ignore", divide="ignore"):
             trans = np.stack(
                 [
-                    (ones_after_0 + alpha) / (n0 + 2 * alpha),
-                    (ones_after_1 + alpha) / (n1 + 2 * alpha),
+                    (ones_after_0 / s + a) / (n0 / s + 2 * a),
+                    (ones_after_1 / s + a) / (n1 / s + 2 * a),
                 ],
                 axis=1,
             )
@@ -1055,7 +1073,8 @@ class BinaryMarkovChain(_BinaryDensity):
         array of shape (n, n_features), dtype uint8, pixels in their original positions
         """
         self._check_fitted()
-        n = check_int(n, "n", minimum=0)
+        # uniforms (8 bytes) and the uint8 result (1) per pixel
+        n = check_sample_size(n, "n", bytes_per_sample=9 * self.n_features_in_ + 16)
         rng = check_rng(rng)
         d = self.n_features_in_
         u = rng.random((n, d))

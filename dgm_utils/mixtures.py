@@ -12,6 +12,8 @@ from __future__ import annotations
 import numpy as np
 from scipy.linalg import solve_triangular
 from scipy.special import logsumexp
+from sklearn.base import BaseEstimator, DensityMixin
+from sklearn.exceptions import NotFittedError
 
 from ._validation import (
     check_binary,
@@ -20,6 +22,7 @@ from ._validation import (
     check_matrix,
     check_probabilities,
     check_rng,
+    check_sample_size,
     describe,
 )
 
@@ -61,7 +64,7 @@ def _nearest_centre_resp(X: np.ndarray, centres: np.ndarray) -> np.ndarray:
     return resp
 
 
-class _BaseMixture:
+class _BaseMixture(DensityMixin, BaseEstimator):
     """EM for a mixture ``p(x) = sum_k weights_[k] p(x | z=k)``; subclasses give ``p(x | z)``.
 
     Subclasses implement ``_check_X``, ``_initialize(X, rng)``, ``_m_step(X, resp)``,
@@ -78,12 +81,21 @@ class _BaseMixture:
         n_init: int = 1,
         random_state: int | np.random.Generator = 0,
     ):
-        self.n_components = check_int(n_components, "n_components", minimum=1)
-        self.max_iter = check_int(max_iter, "max_iter", minimum=0)
-        self.tol = check_float(tol, "tol", low=0.0)
-        self.n_init = check_int(n_init, "n_init", minimum=1)
+        # A scikit-learn estimator: hyperparameters are stored as given and checked by fit.
+        self.n_components = n_components
+        self.max_iter = max_iter
+        self.tol = tol
+        self.n_init = n_init
         self.random_state = random_state
-        check_rng(random_state, "random_state")  # fail at construction, not in fit
+
+    def _check_params(self) -> None:
+        """Check the hyperparameters (called first by ``fit``); subclasses extend it."""
+        check_int(self.n_components, "n_components", minimum=1)
+        check_int(self.max_iter, "max_iter", minimum=0)
+        check_float(self.tol, "tol", low=0.0)
+        check_int(self.n_init, "n_init", minimum=1)
+        if not isinstance(self.random_state, np.random.Generator):
+            check_rng(self.random_state, "random_state")
 
     # ------------------------------------------------------------------ fitting
     def fit(self, X, y=None):
@@ -112,6 +124,7 @@ class _BaseMixture:
         ValueError
             If X has the wrong shape or values, or fewer samples than ``n_components``.
         """
+        self._check_params()
         X = self._check_X(X, fitting=True)
         if X.shape[0] < self.n_components:
             raise ValueError(
@@ -127,6 +140,7 @@ class _BaseMixture:
                 best = run
         for name, value in best["params"].items():
             setattr(self, name, value)
+        self.n_features_in_ = X.shape[1]
         self.log_likelihood_ = best["log_likelihood"]
         self.objective_ = best["objective"]
         self.n_iter_ = best["n_iter"]
@@ -177,7 +191,7 @@ class _BaseMixture:
     def _check_fitted(self) -> None:
         if not hasattr(self, "weights_"):
             name = type(self).__name__
-            raise ValueError(f"This {name} instance is not fitted yet; call fit(X) first.")
+            raise NotFittedError(f"This {name} instance is not fitted yet; call fit(X) first.")
 
     def _log_joint(self, X) -> np.ndarray:
         self._check_fitted()
@@ -256,7 +270,9 @@ class _BaseMixture:
             The component each sample came from.
         """
         self._check_fitted()
-        n_samples = check_int(n_samples, "n_samples", minimum=0)
+        n_samples = check_sample_size(
+            n_samples, "n_samples", bytes_per_sample=self._bytes_per_sample()
+        )
         rng = check_rng(rng)
         z = rng.choice(self.n_components, size=n_samples, p=self.weights_).astype(np.int64)
         return self._sample_components(z, rng), z
@@ -364,7 +380,11 @@ class BernoulliMixture(_BaseMixture):
         super().__init__(
             n_components, max_iter=max_iter, tol=tol, n_init=n_init, random_state=random_state
         )
-        self.alpha = check_float(alpha, "alpha", low=0.0)
+        self.alpha = alpha
+
+    def _check_params(self) -> None:
+        super()._check_params()
+        check_float(self.alpha, "alpha", low=0.0)
 
     def _hyperparameters(self) -> dict:
         return {"n_components": self.n_components, "alpha": self.alpha}
@@ -417,6 +437,10 @@ class BernoulliMixture(_BaseMixture):
 
     def _n_params_per_component(self) -> int:
         return int(self.means_.shape[1])
+
+    def _bytes_per_sample(self) -> int:
+        # z (8 bytes), uniforms and means_[z] (8 + 8 per pixel), comparison and result (1 + 1)
+        return 8 + 18 * int(self.means_.shape[1])
 
     def _sample_components(self, z: np.ndarray, rng: np.random.Generator) -> np.ndarray:
         return (rng.random((z.shape[0], self.means_.shape[1])) < self.means_[z]).astype(np.uint8)
@@ -587,29 +611,42 @@ class GaussianMixture(_BaseMixture):
         super().__init__(
             n_components, max_iter=max_iter, tol=tol, n_init=n_init, random_state=random_state
         )
-        self.reg_covar = check_float(reg_covar, "reg_covar", low=0.0)
+        self.means_init = means_init
+        self.weights_init = weights_init
+        self.covariances_init = covariances_init
+        self.reg_covar = reg_covar
+
+    def _check_params(self) -> None:
+        """Check the hyperparameters; keep the initial values as arrays for ``_initialize``."""
+        super()._check_params()
+        check_float(self.reg_covar, "reg_covar", low=0.0)
         k = self.n_components
-        self.means_init = None
-        if means_init is not None:
-            self.means_init = check_matrix(means_init, "means_init")
-            if self.means_init.shape[0] != k:
+        self._means_init = None
+        if self.means_init is not None:
+            self._means_init = check_matrix(self.means_init, "means_init")
+            if self._means_init.shape[0] != k:
                 raise ValueError(
                     f"Expected means_init of shape ({k}, n_features) for n_components={k}, "
-                    f"got {self.means_init.shape}."
+                    f"got {self._means_init.shape}."
                 )
-        self.weights_init = None
-        if weights_init is not None:
-            w = np.asarray(weights_init, dtype=np.float64)
+        self._weights_init = None
+        if self.weights_init is not None:
+            w = np.asarray(self.weights_init, dtype=np.float64)
             if w.shape != (k,):
                 raise ValueError(f"Expected weights_init of shape ({k},), got {w.shape}.")
-            self.weights_init = check_probabilities(w, "weights_init")
-        self.covariances_init = None
-        if covariances_init is not None:
-            c = np.asarray(covariances_init, dtype=np.float64)
+            self._weights_init = check_probabilities(w, "weights_init")
+        self._covariances_init = None
+        if self.covariances_init is not None:
+            c = np.asarray(self.covariances_init, dtype=np.float64)
             if c.ndim != 3 or c.shape[0] != k or c.shape[1] != c.shape[2]:
                 raise ValueError(
                     f"Expected covariances_init of shape ({k}, n_features, n_features), "
                     f"got {c.shape}."
+                )
+            if not np.isfinite(c).all():
+                k_bad, i, j = np.argwhere(~np.isfinite(c))[0]
+                raise ValueError(
+                    f"covariances_init must be finite, got {c[k_bad, i, j]} at [{k_bad}, {i}, {j}]."
                 )
             if not np.allclose(c, c.transpose(0, 2, 1)):
                 raise ValueError("covariances_init must be symmetric.")
@@ -617,12 +654,12 @@ class GaussianMixture(_BaseMixture):
                 np.linalg.cholesky(c)
             except np.linalg.LinAlgError:
                 raise ValueError("covariances_init must be positive definite.") from None
-            if self.means_init is not None and c.shape[1] != self.means_init.shape[1]:
+            if self._means_init is not None and c.shape[1] != self._means_init.shape[1]:
                 raise ValueError(
                     f"covariances_init is for {c.shape[1]} features but means_init for "
-                    f"{self.means_init.shape[1]}."
+                    f"{self._means_init.shape[1]}."
                 )
-            self.covariances_init = c
+            self._covariances_init = c
 
     def _hyperparameters(self) -> dict:
         return {"n_components": self.n_components, "reg_covar": self.reg_covar}
@@ -631,15 +668,32 @@ class GaussianMixture(_BaseMixture):
         n_features = None
         if not fitting:
             n_features = self.means_.shape[1]
-        elif self.means_init is not None:
-            n_features = self.means_init.shape[1]
-        elif self.covariances_init is not None:
-            n_features = self.covariances_init.shape[1]
-        return check_matrix(X, "X", n_features=n_features, hint="For one point use x[None, :].")
+        elif self._means_init is not None:
+            n_features = self._means_init.shape[1]
+        elif self._covariances_init is not None:
+            n_features = self._covariances_init.shape[1]
+        X = check_matrix(X, "X", n_features=n_features, hint="For one point use x[None, :].")
+        if fitting:
+            # EM squares distances and deviations: they must stay finite in float64.
+            spread = (
+                np.abs(X - X.mean(axis=0)).max(axis=0)
+                if np.isfinite(X.mean(axis=0)).all()
+                else None
+            )
+            limit = np.sqrt(np.finfo(np.float64).max / (4.0 * X.shape[0] * X.shape[1]))
+            if spread is None or (spread > limit).any() or np.abs(X).max() > limit:
+                j = int(np.argmax(np.abs(X).max(axis=0)))
+                raise ValueError(
+                    f"X has values too large for EM in float64: feature {j} reaches "
+                    f"{np.abs(X[:, j]).max():.3g}, and squared distances of that size overflow "
+                    f"(the limit here is about {limit:.3g}). Rescale X first, e.g. "
+                    "(X - X.mean(axis=0)) / X.std(axis=0)."
+                )
+        return X
 
     def _initialize(self, X: np.ndarray, rng: np.random.Generator) -> None:
-        if self.means_init is not None:
-            centres = self.means_init
+        if self._means_init is not None:
+            centres = self._means_init
         else:
             centres = X[_kmeans_plusplus(X, self.n_components, rng)]
         resp = _nearest_centre_resp(X, centres)
@@ -647,10 +701,10 @@ class GaussianMixture(_BaseMixture):
         self._set_weights_from_counts(counts, X.shape[0])
         self.means_ = centres.copy()
         self.covariances_ = self._weighted_covariances(X, resp, counts, centres)
-        if self.weights_init is not None:
-            self.weights_ = self.weights_init.copy()
-        if self.covariances_init is not None:
-            self.covariances_ = self.covariances_init.copy()
+        if self._weights_init is not None:
+            self.weights_ = self._weights_init.copy()
+        if self._covariances_init is not None:
+            self.covariances_ = self._covariances_init.copy()
         self.precisions_cholesky_ = self._precisions_cholesky(self.covariances_)
 
     def _weighted_covariances(self, X, resp, counts, means) -> np.ndarray:
@@ -701,6 +755,11 @@ class GaussianMixture(_BaseMixture):
     def _n_params_per_component(self) -> int:
         d = self.means_.shape[1]
         return int(d + d * (d + 1) // 2)
+
+    def _bytes_per_sample(self) -> int:
+        # z, then per sample its Cholesky factor chol[z] (d^2 floats), noise, mean and result
+        d = int(self.means_.shape[1])
+        return 8 + 8 * (d * d + 3 * d)
 
     def _sample_components(self, z: np.ndarray, rng: np.random.Generator) -> np.ndarray:
         chol = np.linalg.cholesky(self.covariances_)

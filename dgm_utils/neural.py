@@ -15,6 +15,8 @@ from collections.abc import Sequence
 
 import numpy as np
 import torch
+from sklearn.base import BaseEstimator, ClassifierMixin
+from sklearn.exceptions import NotFittedError
 from torch import nn
 from torch.distributions import Bernoulli
 
@@ -72,27 +74,41 @@ def make_xor(
     return X, y
 
 
-class NeuralClassifier(nn.Module):
+class NeuralClassifier(ClassifierMixin, BaseEstimator, nn.Module):
     r"""A binary classifier :math:`p(Y = 1 \mid x) = \sigma(\alpha_0 + \alpha \cdot h(x))`.
 
     Introduced in chapter 6, Neural models. The features are computed by ``len(hidden)``
     stacked layers :math:`h^{(\ell)} = f(A_\ell h^{(\ell-1)} + b_\ell)`, with
     :math:`h^{(0)} = x`. With ``hidden=()`` there are no features, :math:`h = x`, and the
-    model is logistic regression. It is a ``torch.nn.Module`` that also speaks the
-    scikit-learn vocabulary (``fit``, ``predict_proba``, ``predict``, ``score``), and
-    returns :math:`p(Y \mid x)` as a real ``torch.distributions.Bernoulli``
-    (:meth:`conditional`).
+    model is logistic regression. It is a ``torch.nn.Module`` and a scikit-learn classifier
+    (``fit``, ``predict_proba``, ``predict``, ``score``; ``clone``, ``GridSearchCV`` and
+    ``Pipeline`` work), and returns :math:`p(Y \mid x)` as a real
+    ``torch.distributions.Bernoulli`` (:meth:`conditional`).
+
+    As a scikit-learn estimator it stores its arguments as given and checks them in
+    :meth:`fit`. When they are valid and ``n_features`` is given, the layers are built at
+    construction, with initial weights drawn from ``generator``, so that
+    :meth:`param_counts` works before training. Every ``fit`` starts from those initial
+    weights (so fitting twice gives the same model); a change of ``n_features``,
+    ``hidden``, ``activation`` or ``generator`` (``set_params``) rebuilds the layers.
 
     Parameters
     ----------
-    n_features : int
-        Dimension d of the inputs.
+    n_features : int, optional
+        Dimension d of the inputs; taken from ``X`` in :meth:`fit` when omitted.
     hidden : sequence of int, default (8,)
         Width of each hidden layer; ``()`` for logistic regression.
     activation : {"tanh", "sigmoid", "relu"}, default "tanh"
         The non-linearity f.
     generator : torch.Generator, optional
-        Source of the random initial weights (torch's global generator when omitted).
+        Source of the random initial weights (torch's global generator when omitted). A copy
+        of it is used, so it is not advanced: its current state fixes the initial weights.
+    epochs : int, default 300
+    lr : float, default 0.05
+    weight_decay : float, default 0.0
+    seed : int, default 0
+        Training settings of :meth:`fit` (full-batch Adam), hyperparameters so that
+        ``GridSearchCV`` can tune them.
     dtype : torch.float64 or torch.float32, default torch.float64
         The book's models are small: in float64 their training follows the same path on
         every CPU, so results reproduce to the printed digit.
@@ -104,6 +120,10 @@ class NeuralClassifier(nn.Module):
         :math:`b_\ell` (``bias``).
     output : Linear
         :math:`\alpha` (``weight``, shape (1, h_L)) and :math:`\alpha_0` (``bias``).
+    classes_ : array ``[0, 1]``
+    n_features_in_ : int
+    history_ : TrainingHistory
+        The losses of the last :meth:`fit`.
 
     Examples
     --------
@@ -114,51 +134,98 @@ class NeuralClassifier(nn.Module):
     {'alpha': 3}
     """
 
+    # The module's own repr (its layers), not scikit-learn's list of arguments.
+    __repr__ = nn.Module.__repr__
+
     def __init__(
         self,
-        n_features: int,
+        n_features: int | None = None,
         hidden: Sequence[int] = (8,),
         activation: str = "tanh",
         *,
         generator: torch.Generator | None = None,
+        epochs: int = 300,
+        lr: float = 0.05,
+        weight_decay: float = 0.0,
+        seed: int = 0,
         dtype: torch.dtype = torch.float64,
     ):
-        super().__init__()
-        dtype = check_float_dtype(dtype)
-        self.n_features = check_int(n_features, "n_features", minimum=1)
+        nn.Module.__init__(self)
+        self.n_features = n_features
+        self.hidden = hidden
+        self.activation = activation
+        self.generator = generator
+        self.epochs = epochs
+        self.lr = lr
+        self.weight_decay = weight_decay
+        self.seed = seed
+        self.dtype = dtype
+        if n_features is not None:
+            try:
+                self._build(self._check_architecture(n_features))
+            except (TypeError, ValueError):
+                pass  # scikit-learn's contract: fit refuses bad arguments, __init__ stores them
+
+    def _check_architecture(self, n_features) -> tuple:
+        """Validated ``(n_features, hidden, activation, generator)``."""
+        n_features = check_int(n_features, "n_features", minimum=1)
+        hidden = self.hidden
         if isinstance(hidden, int | str) or not isinstance(hidden, Sequence):
             raise TypeError(
                 f"hidden must be a sequence of layer widths such as (8,) or (8, 8), got "
                 f"{hidden!r}. Use () for logistic regression."
             )
-        self.hidden = tuple(check_int(h, "each hidden width", minimum=1) for h in hidden)
-        check_in(activation, "activation", list(_ACTIVATIONS))
-        self.activation = activation
+        hidden = tuple(check_int(h, "each hidden width", minimum=1) for h in hidden)
+        check_in(self.activation, "activation", list(_ACTIVATIONS))
+        check_float_dtype(self.dtype)
+        generator = self.generator
         if generator is not None and not isinstance(generator, torch.Generator):
             raise TypeError(
                 "generator must be a torch.Generator (e.g. torch.Generator().manual_seed(0)), "
                 f"got {type(generator).__name__}."
             )
-        widths = (self.n_features, *self.hidden)
+        return n_features, hidden, self.activation, generator
+
+    def _build(self, arch: tuple) -> None:
+        n_features, hidden, _, generator = arch
+        widths = (n_features, *hidden)
         self.layers = nn.ModuleList(
             nn.Linear(a, b) for a, b in zip(widths[:-1], widths[1:], strict=True)
         )
         self.output = nn.Linear(widths[-1], 1)
-        # Same Uniform(-1/sqrt(fan_in), 1/sqrt(fan_in)) as torch's default, from `generator`.
-        with torch.no_grad():
-            for layer in [*self.layers, self.output]:
-                bound = 1.0 / math.sqrt(layer.in_features)
-                for p in (layer.weight, layer.bias):
-                    p.copy_((2 * torch.rand(p.shape, generator=generator) - 1) * bound)
-        self.to(dtype)
+        # Same Uniform(-1/sqrt(fan_in), 1/sqrt(fan_in)) as torch's default, drawn from a copy
+        # of `generator`: its state, not how often it was used, fixes the weights, so that
+        # clone() and GridSearchCV rebuild the same initial network.
+        self._built_for = (n_features, hidden, arch[2], id(generator), self.dtype)
+        if generator is not None:
+            generator = torch.Generator().set_state(generator.get_state())
+        for layer in [*self.layers, self.output]:
+            bound = 1.0 / math.sqrt(layer.in_features)
+            for p in (layer.weight, layer.bias):
+                nn.init.uniform_(p, -bound, bound, generator=generator)
+        self.to(self.dtype)
+        self._initial_state = {k: v.detach().clone() for k, v in self.state_dict().items()}
+
+    def _check_built(self) -> None:
+        if "output" not in self._modules:
+            raise NotFittedError(
+                "This NeuralClassifier has no layers yet: pass n_features, or call fit(X, y)."
+            )
+
+    def _check_fitted(self) -> None:
+        if not hasattr(self, "classes_"):
+            raise NotFittedError(
+                "This NeuralClassifier instance is not fitted yet; call fit(X, y) first."
+            )
 
     def extra_repr(self) -> str:
         return f"hidden={self.hidden}, activation={self.activation!r}"
 
     def _check_X(self, X) -> torch.Tensor:
+        self._check_fitted()
         if isinstance(X, torch.Tensor):
             X = X.detach().cpu().numpy()
-        arr = check_matrix(X, "X", n_features=self.n_features)
+        arr = check_matrix(X, "X", n_features=self.n_features_in_)
         return torch.as_tensor(arr, dtype=self.output.weight.dtype)
 
     def features(self, x: torch.Tensor) -> torch.Tensor:
@@ -172,6 +239,7 @@ class NeuralClassifier(nn.Module):
         -------
         tensor of shape (n, hidden[-1])
         """
+        self._check_built()
         f = _ACTIVATIONS[self.activation]
         x = torch.as_tensor(x, dtype=self.output.weight.dtype, device=self.output.weight.device)
         for layer in self.layers:
@@ -196,24 +264,23 @@ class NeuralClassifier(nn.Module):
         X,
         y,
         *,
-        epochs: int = 300,
-        lr: float = 0.05,
-        weight_decay: float = 0.0,
-        seed: int = 0,
+        epochs: int | None = None,
+        lr: float | None = None,
+        weight_decay: float | None = None,
+        seed: int | None = None,
     ) -> NeuralClassifier:
         r"""Maximise the conditional log-likelihood :math:`\sum_n \log p(y_n \mid x_n)`.
 
         Full-batch Adam, through the book's one training loop (:func:`dgm_utils.training.train`): the
-        objective of a row ``[x, y]`` is ``conditional(x).log_prob(y)``.
+        objective of a row ``[x, y]`` is ``conditional(x).log_prob(y)``. Training starts
+        from the initial weights drawn at construction (or at the first fit).
 
         Parameters
         ----------
         X : array of shape (n_samples, n_features)
         y : array of shape (n_samples,), in {0, 1}
-        epochs : int, default 300
-        lr : float, default 0.05
-        weight_decay : float, default 0.0
-        seed : int, default 0
+        epochs, lr, weight_decay, seed : optional
+            Override the hyperparameters of the same names for this fit.
 
         Returns
         -------
@@ -221,12 +288,32 @@ class NeuralClassifier(nn.Module):
         """
         from .training import train
 
-        Xt = self._check_X(X)
-        y = check_labels(y, Xt.shape[0])
+        arch = self._check_architecture(
+            self.n_features if self.n_features is not None else np.shape(X)[-1]
+        )
+        epochs = self.epochs if epochs is None else epochs
+        lr = self.lr if lr is None else lr
+        weight_decay = self.weight_decay if weight_decay is None else weight_decay
+        seed = self.seed if seed is None else seed
+        if isinstance(X, torch.Tensor):
+            X = X.detach().cpu().numpy()
+        X = check_matrix(X, "X", n_features=arch[0])
+        y = check_labels(y, X.shape[0])
         if not np.isin(y, (0, 1)).all():
             raise ValueError(f"y must hold 0/1 labels, got values {np.unique(y)[:5].tolist()}.")
+        if getattr(self, "_built_for", None) == (
+            arch[0],
+            arch[1],
+            arch[2],
+            id(arch[3]),
+            self.dtype,
+        ):
+            self.load_state_dict(self._initial_state)  # every fit starts from the same weights
+        else:
+            self._build(arch)
+        Xt = torch.as_tensor(X, dtype=self.output.weight.dtype)
         data = torch.cat([Xt, torch.as_tensor(y, dtype=Xt.dtype)[:, None]], dim=1)
-        d = self.n_features
+        d = arch[0]
         self.history_ = train(
             self,
             data,
@@ -239,6 +326,8 @@ class NeuralClassifier(nn.Module):
             device="cpu",
             progress=False,
         )
+        self.n_features_in_ = d
+        self.classes_ = np.array([0, 1])
         return self
 
     @torch.no_grad()
@@ -263,8 +352,9 @@ class NeuralClassifier(nn.Module):
 
     def score(self, X, y) -> float:
         """Accuracy on ``(X, y)``."""
-        y = check_labels(y, np.asarray(X).shape[0])
-        return float(np.mean(self.predict(X) == y))
+        pred = self.predict(X)
+        y = check_labels(y, pred.shape[0])
+        return float(np.mean(pred == y))
 
     def param_counts(self) -> dict[str, int]:
         r"""Parameters by the lecture's names: :math:`A_\ell`, :math:`b_\ell`, then :math:`\alpha`.
@@ -276,6 +366,7 @@ class NeuralClassifier(nn.Module):
         -------
         dict of str -> int
         """
+        self._check_built()
         counts = {}
         for i, layer in enumerate(self.layers, start=1):
             tag = "" if len(self.layers) == 1 else str(i)
@@ -286,4 +377,5 @@ class NeuralClassifier(nn.Module):
 
     def num_params(self) -> int:
         """All parameters (the sum of :meth:`param_counts`)."""
+        self._check_built()
         return sum(p.numel() for p in self.parameters())

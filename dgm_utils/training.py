@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import torch
 
-from ._validation import check_float, check_int, describe
+from ._validation import check_device, check_float, check_int, describe
 
 
 def default_device() -> torch.device:
@@ -114,6 +114,11 @@ def _as_tensor(X, name: str, n_features: int | None, dtype: torch.dtype) -> torc
     if t.ndim != 2 or (n_features is not None and t.shape[1] != n_features):
         width = n_features if n_features is not None else "n_features"
         raise ValueError(f"Expected {name} of shape (n_samples, {width}), got {tuple(t.shape)}.")
+    if t.shape[0] == 0:
+        raise ValueError(
+            f"{name} has 0 samples (shape {tuple(t.shape)}); training and evaluation need at "
+            "least one."
+        )
     if not torch.isfinite(t).all():
         raise ValueError(f"{name} contains NaN or infinite values.")
     return t
@@ -198,7 +203,8 @@ def train(
         Seeds the shuffling and any sampling inside the objective, on a forked copy of
         torch's global RNG: the caller's random stream is not changed.
     device : str or torch.device, optional
-        CUDA when present, the CPU otherwise.
+        ``"cpu"``, ``"cuda"``, ``"cuda:<index>"`` or ``"mps"``; CUDA when present, the CPU
+        otherwise.
     patience : int, optional
         Stop when the validation loss has not improved for this many epochs (early
         stopping; needs ``X_val``).
@@ -217,8 +223,8 @@ def train(
     TypeError
         If ``model`` is not a ``torch.nn.Module`` or the data are not numeric.
     ValueError
-        If the data have the wrong shape or non-finite values, the model has no
-        parameters, ``patience`` is given without ``X_val``, or ``objective`` does not
+        If the data have the wrong shape, no rows or non-finite values, ``device`` is not a
+        device this machine has, the model has no parameters, ``patience`` is given without ``X_val``, or ``objective`` does not
         return one finite value per example.
     FloatingPointError
         If the loss becomes NaN or infinite (usually: the learning rate is too large).
@@ -252,7 +258,7 @@ def train(
     X_train = _as_tensor(X_train, "X_train", n_features, dtype)
     X_val = None if X_val is None else _as_tensor(X_val, "X_val", X_train.shape[1], dtype)
     objective = objective or (lambda m, xb: m.log_prob(xb))
-    device = torch.device(device) if device is not None else default_device()
+    device = check_device(device) if device is not None else default_device()
 
     # Seed a private copy of torch's global RNG (used by dropout, rsample, ...): training is
     # reproducible from `seed` and the caller's random stream is left as it was.

@@ -25,7 +25,7 @@ import torch
 from torch import nn
 from torch.distributions import Bernoulli, Independent, Normal, kl_divergence
 
-from ._validation import check_float_dtype, check_in, check_int, describe
+from ._validation import check_float_dtype, check_in, check_int, check_sample_size, describe
 
 _LIKELIHOODS = ("bernoulli", "gaussian")
 _ACTIVATIONS = {"relu": nn.ReLU, "tanh": nn.Tanh, "softplus": nn.Softplus}
@@ -441,9 +441,11 @@ class VAE(nn.Module):
             Binary (float 0/1) for the Bernoulli decoder.
         z : Tensor of shape (n, z_dim), only if ``return_latent``
         """
-        n = check_int(n, "n", minimum=1)
-        generator = self._check_generator(generator)
         ref = self._param()
+        # z, the decoder's activations and x (with its distribution's parameters)
+        width = self.z_dim + sum(self.hidden) + 3 * self.x_dim
+        n = check_sample_size(n, "n", bytes_per_sample=width * ref.element_size(), minimum=1)
+        generator = self._check_generator(generator)
         z = torch.randn((n, self.z_dim), generator=generator, device=ref.device, dtype=ref.dtype)
         p = self.decode(z).base_dist
         # torch.distributions' .sample() takes no generator, hence the explicit draws.

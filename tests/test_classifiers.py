@@ -99,6 +99,17 @@ def test_gaussian_nb_matches_sklearn(cancer):
         np.testing.assert_array_equal(ours.predict(X_test), ref.predict(X_test))
 
 
+@pytest.mark.parametrize("offset", [0.0, 1e4, 1e6, 1e8, 1e12])
+def test_gaussian_nb_matches_sklearn_far_from_zero(offset):
+    """Features sharing a large offset: (x - mu)^2 must be formed after centring."""
+    X, y = load_breast_cancer(return_X_y=True)
+    X = X + offset
+    ours = du.GaussianNaiveBayes().fit(X[:400], y[:400])
+    ref = GaussianNB().fit(X[:400], y[:400])
+    np.testing.assert_allclose(ours.predict_proba(X[400:]), ref.predict_proba(X[400:]), atol=1e-9)
+    np.testing.assert_array_equal(ours.predict(X[400:]), ref.predict(X[400:]))
+
+
 def test_gaussian_nb_marginalises_missing(cancer):
     X_train, X_test, y_train, _ = cancer
     full = du.GaussianNaiveBayes().fit(X_train, y_train)
@@ -184,6 +195,36 @@ def test_logistic_regression_warns_when_not_converged(digits):
         du.LogisticRegression(max_iter=3).fit(X_train, y_train)
 
 
+def _max_gradient(model, X, y):
+    """Largest entry of the gradient of the mean penalised log loss, computed independently."""
+    from scipy.special import softmax
+
+    Y = (np.asarray(y)[:, None] == model.classes_[None, :]).astype(float)
+    P = softmax(X @ model.coef_.T + model.intercept_, axis=1)
+    residual = P - Y
+    grad_W = residual.T @ X / len(y) + model.l2 * model.coef_ / len(y)
+    grad_b = residual.sum(axis=0) / len(y)
+    return max(np.abs(grad_W).max(), np.abs(grad_b).max())
+
+
+@pytest.mark.parametrize("tol", [1e-4, 1e-6, 1e-8])
+def test_logistic_regression_reaches_tol_or_warns(tol):
+    """Unscaled 3-class data: either the gradient is below tol or a ConvergenceWarning says so."""
+    from sklearn.datasets import load_iris
+
+    X, y = load_iris(return_X_y=True)
+    import warnings
+
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        model = du.LogisticRegression(tol=tol).fit(X, y)
+    warned = any(issubclass(w.category, clf.ConvergenceWarning) for w in caught)
+    grad = _max_gradient(model, X, y)
+    assert grad <= tol * (1 + 1e-6) or warned, f"gradient {grad:.3g} > tol={tol:g} without warning"
+    if tol >= 1e-6:  # within floating point's reach: reached, silently
+        assert grad <= tol and not warned
+
+
 def test_logistic_regression_refuses_missing_features(cancer):
     X_train, X_test, y_train, _ = cancer
     lr = du.LogisticRegression().fit(X_train, y_train)
@@ -198,8 +239,10 @@ def test_logistic_regression_refuses_missing_features(cancer):
 
 @pytest.mark.parametrize("alpha", [0.0, -1.0])
 def test_alpha_must_be_positive(alpha):
+    model = du.BernoulliNaiveBayes(alpha=alpha)  # stored as given, checked by fit
+    assert model.get_params()["alpha"] == alpha
     with pytest.raises(ValueError, match="alpha must be > 0"):
-        du.BernoulliNaiveBayes(alpha=alpha)
+        model.fit([[0, 1], [1, 0]], [0, 1])
 
 
 @pytest.mark.parametrize(
@@ -213,8 +256,9 @@ def test_alpha_must_be_positive(alpha):
     ],
 )
 def test_bad_hyperparameters(make, kwargs, err, match):
+    model = make(**kwargs)
     with pytest.raises(err, match=match):
-        make(**kwargs)
+        model.fit([[0, 1], [1, 0], [1, 1], [0, 0]], [0, 1, 1, 0])
 
 
 def test_non_binary_X_for_bernoulli():
@@ -282,6 +326,22 @@ def test_calibration_curve_matches_sklearn():
     # A perfectly calibrated constant predictor has zero ECE.
     assert clf.expected_calibration_error([0, 1, 0, 1], [0.5, 0.5, 0.5, 0.5]) == 0.0
     assert clf.expected_calibration_error([1, 1], [0.2, 0.2]) == pytest.approx(0.8)
+
+
+@pytest.mark.parametrize("n_bins", [2, 4, 5, 10])
+def test_calibration_curve_matches_sklearn_on_bin_edges(n_bins):
+    """Probabilities exactly on the bin edges land in the same bins as scikit-learn's."""
+    assert len(clf.calibration_curve([0, 1, 1, 0], [0.1, 0.2, 0.5, 0.5], n_bins=n_bins)[0]) == len(
+        sk_calibration_curve([0, 1, 1, 0], [0.1, 0.2, 0.5, 0.5], n_bins=n_bins)[0]
+    )
+    rng = np.random.default_rng(n_bins)
+    p = np.linspace(0.0, 1.0, n_bins + 1)[rng.integers(0, n_bins + 1, 200)]
+    y = (rng.random(200) < p).astype(int)
+    ours_p, ours_f, counts = clf.calibration_curve(y, p, n_bins=n_bins)
+    ref_f, ref_p = sk_calibration_curve(y, p, n_bins=n_bins)
+    np.testing.assert_allclose(ours_p, ref_p, atol=1e-12)
+    np.testing.assert_allclose(ours_f, ref_f, atol=1e-12)
+    assert counts.sum() == 200
 
 
 def test_spam_corpus_generative_process():

@@ -490,15 +490,15 @@ def test_models_reject_bad_data(Model, digits):
 def test_markov_chain_rejects_bad_orders(digits):
     X_train, _ = digits
     with pytest.raises(ValueError, match="permutation of 0..3.*missing e.g. \\[2\\]"):
-        BinaryMarkovChain(order=[0, 1, 1, 3])
+        BinaryMarkovChain(order=[0, 1, 1, 3]).fit(np.zeros((2, 4)))
     with pytest.raises(ValueError, match="permutation"):
-        BinaryMarkovChain(order=[0, 1, 2, 4])
+        BinaryMarkovChain(order=[0, 1, 2, 4]).fit(np.zeros((2, 4)))
     with pytest.raises(TypeError, match="integer pixel indices"):
-        BinaryMarkovChain(order=[0.0, 1.0])
+        BinaryMarkovChain(order=[0.0, 1.0]).fit(np.zeros((2, 4)))
     with pytest.raises(TypeError, match="pixel_order\\('snake'"):
-        BinaryMarkovChain(order="snake")
+        BinaryMarkovChain(order="snake").fit(np.zeros((2, 4)))
     with pytest.raises(ValueError, match="1-D"):
-        BinaryMarkovChain(order=np.arange(64).reshape(8, 8))
+        BinaryMarkovChain(order=np.arange(64).reshape(8, 8)).fit(np.zeros((2, 4)))
     with pytest.raises(ValueError, match="order has 16 entries but X has 64 features"):
         BinaryMarkovChain(order=pixel_order("raster", (4, 4))).fit(X_train)
 

@@ -287,29 +287,30 @@ def test_collapsing_and_empty_components_stay_finite():
 
 
 # ------------------------------------------------------------------------- bad inputs
-def test_bad_constructor_arguments():
+def test_bad_hyperparameters_are_refused_by_fit():
+    """Stored as given (scikit-learn's contract), checked when fit runs."""
     with pytest.raises(TypeError, match="n_components must be an integer, got float 2.5"):
-        BernoulliMixture(2.5)
+        BernoulliMixture(2.5).fit(np.eye(3))
     with pytest.raises(TypeError, match="n_components must be an integer"):
-        GaussianMixture("3")
+        GaussianMixture("3").fit(np.eye(3))
     with pytest.raises(TypeError, match="n_components must be an integer"):
-        BernoulliMixture(True)
+        BernoulliMixture(True).fit(np.eye(3))
     with pytest.raises(ValueError, match="n_components must be at least 1, got 0"):
-        GaussianMixture(0)
+        GaussianMixture(0).fit(np.eye(3))
     with pytest.raises(ValueError, match="alpha must be >= 0.0, got -1.0"):
-        BernoulliMixture(2, alpha=-1.0)
+        BernoulliMixture(2, alpha=-1.0).fit(np.eye(3))
     with pytest.raises(ValueError, match="reg_covar must be >= 0.0"):
-        GaussianMixture(2, reg_covar=-1e-3)
+        GaussianMixture(2, reg_covar=-1e-3).fit(np.eye(3))
     with pytest.raises(TypeError, match="random_state must be a numpy.random.Generator"):
-        BernoulliMixture(2, random_state="seed")
+        BernoulliMixture(2, random_state="seed").fit(np.eye(3))
     with pytest.raises(ValueError, match=r"means_init of shape \(2, n_features\).*got \(3, 2\)"):
-        GaussianMixture(2, means_init=np.zeros((3, 2)))
+        GaussianMixture(2, means_init=np.zeros((3, 2))).fit(np.eye(3))
     with pytest.raises(ValueError, match="positive definite"):
-        GaussianMixture(1, covariances_init=-np.eye(2)[None])
+        GaussianMixture(1, covariances_init=-np.eye(2)[None]).fit(np.eye(3))
     with pytest.raises(ValueError, match="covariances_init is for 3 features but means_init for 2"):
-        GaussianMixture(1, means_init=[[0.0, 0.0]], covariances_init=np.eye(3)[None])
+        GaussianMixture(1, means_init=[[0.0, 0.0]], covariances_init=np.eye(3)[None]).fit(np.eye(3))
     with pytest.raises(ValueError, match="weights_init must sum to 1"):
-        GaussianMixture(2, weights_init=[0.5, 0.6])
+        GaussianMixture(2, weights_init=[0.5, 0.6]).fit(np.eye(3))
 
 
 def test_bad_training_data():

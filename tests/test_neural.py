@@ -5,10 +5,13 @@ import numpy as np
 import pytest
 import torch
 from scipy.stats import norm
+from sklearn.exceptions import NotFittedError
 from sklearn.linear_model import LogisticRegression
 
 from dgm_utils import exercises
 from dgm_utils.neural import NeuralClassifier, make_xor
+
+X4, Y4 = np.array([[0.0, 1.0], [1.0, 0.0], [1.0, 1.0], [0.0, 0.0]]), [0, 1, 1, 0]
 
 
 def gen(seed=0):
@@ -72,6 +75,8 @@ def test_hidden_layer_solves_xor_where_logistic_regression_cannot():
 def test_outputs_are_distributions_and_probabilities():
     net = NeuralClassifier(2, (3,), activation="sigmoid", generator=gen())
     x = torch.zeros(5, 2)
+    assert isinstance(net.conditional(x), torch.distributions.Bernoulli)  # before training too
+    net.fit(np.eye(2), [0, 1], epochs=1)
     dist = net.conditional(x)
     assert isinstance(dist, torch.distributions.Bernoulli) and dist.batch_shape == (5,)
     proba = net.predict_proba(np.ones((5, 2)))
@@ -89,20 +94,31 @@ def test_same_generator_same_network():
 @pytest.mark.parametrize(
     ("make", "error", "match"),
     [
-        (lambda: NeuralClassifier(2, hidden=8), TypeError, r"sequence of layer widths.*\(\)"),
-        (lambda: NeuralClassifier(2, hidden=(4, 0)), ValueError, "at least 1"),
-        (lambda: NeuralClassifier(2, activation="softplus"), ValueError, "activation must be"),
-        (lambda: NeuralClassifier(0), ValueError, "n_features must be at least 1"),
-        (lambda: NeuralClassifier(2, generator=1), TypeError, "torch.Generator"),
+        (
+            lambda: NeuralClassifier(2, hidden=8).fit(X4, Y4),
+            TypeError,
+            r"sequence of layer widths.*\(\)",
+        ),
+        (lambda: NeuralClassifier(2, hidden=(4, 0)).fit(X4, Y4), ValueError, "at least 1"),
+        (
+            lambda: NeuralClassifier(2, activation="softplus").fit(X4, Y4),
+            ValueError,
+            "activation must be",
+        ),
+        (lambda: NeuralClassifier(0).fit(X4, Y4), ValueError, "n_features must be at least 1"),
+        (lambda: NeuralClassifier(2, generator=1).fit(X4, Y4), TypeError, "torch.Generator"),
         (lambda: NeuralClassifier(2).fit(np.zeros((4, 3)), [0, 1, 0, 1]), ValueError, r"\(4, 3\)"),
         (lambda: NeuralClassifier(2).fit(np.zeros((4, 2)), [0, 1, 2, 1]), ValueError, "0/1"),
         (lambda: NeuralClassifier(2).fit(np.zeros((4, 2)), [0, 1]), ValueError, "lengths"),
-        (lambda: NeuralClassifier(2).predict_proba(np.zeros(2)), ValueError, r"shape"),
+        (lambda: NeuralClassifier(2).fit(X4, Y4).predict_proba(np.zeros(2)), ValueError, r"shape"),
+        (lambda: NeuralClassifier(2).predict_proba(X4), NotFittedError, "not fitted yet"),
+        (lambda: NeuralClassifier().param_counts(), NotFittedError, "pass n_features"),
         (lambda: make_xor(10, rng=None), TypeError, "numpy.random.Generator"),
         (lambda: make_xor(0, rng=np.random.default_rng(0)), ValueError, "at least 1"),
     ],
 )
 def test_bad_inputs(make, error, match):
+    """Arguments are stored as given (scikit-learn's contract) and refused by fit."""
     with pytest.raises(error, match=match):
         make()
 
@@ -110,7 +126,7 @@ def test_bad_inputs(make, error, match):
 def test_exercise_min_hidden_units_for_xor():
     # Two units suffice to represent XOR: h1 = relu(x1 - x2), h2 = relu(x2 - x1) and
     # alpha = (k, k), alpha_0 = -k/2 separate the noiseless blobs.
-    net = NeuralClassifier(2, (2,), activation="relu")
+    net = NeuralClassifier(2, (2,), activation="relu", epochs=1).fit(np.eye(2), [0, 1])
     with torch.no_grad():
         net.layers[0].weight.copy_(torch.tensor([[1.0, -1.0], [-1.0, 1.0]]))
         net.layers[0].bias.zero_()
