@@ -265,7 +265,7 @@ def test_neural_features_are_the_hidden_layer_by_hand():
     net = du.NeuralClassifier(
         3, hidden=(4, 2), activation="relu", generator=torch.Generator().manual_seed(1)
     )
-    x = torch.randn(6, 3, generator=torch.Generator().manual_seed(2))
+    x = torch.randn(6, 3, generator=torch.Generator().manual_seed(2), dtype=torch.float64)
     A1, b1 = net.layers[0].weight, net.layers[0].bias
     A2, b2 = net.layers[1].weight, net.layers[1].bias
     expected = torch.relu(torch.relu(x @ A1.T + b1) @ A2.T + b2)
