@@ -39,6 +39,7 @@ import torch
 from torch import nn
 from torch.distributions import Bernoulli, Independent
 
+from ._init import uniform_
 from ._validation import check_binary, check_float_dtype, check_int, check_sample_size, describe
 from .discrete import BinaryMarkovChain, IndependentBernoulli
 from .mixtures import BernoulliMixture
@@ -303,15 +304,12 @@ class NADE(_BinaryAutoregressive):
 
         # Uniform(-1/sqrt(fan_in), 1/sqrt(fan_in)) as torch.nn.Linear; the random W breaks
         # the symmetry between hidden units.
-        def uniform(shape, fan_in):
-            bound = 1.0 / math.sqrt(fan_in)
-            return (2 * torch.rand(shape, generator=generator) - 1) * bound
-
-        self.W = nn.Parameter(uniform((self.hidden, self.n_dims - 1), max(self.n_dims - 1, 1)))
-        self.c = nn.Parameter(torch.zeros(self.hidden))
-        self.V = nn.Parameter(uniform((self.n_dims, self.hidden), self.hidden))
-        self.b = nn.Parameter(torch.zeros(self.n_dims))
-        self.to(dtype)
+        self.W = nn.Parameter(torch.empty(self.hidden, self.n_dims - 1, dtype=dtype))
+        self.c = nn.Parameter(torch.zeros(self.hidden, dtype=dtype))
+        self.V = nn.Parameter(torch.empty(self.n_dims, self.hidden, dtype=dtype))
+        self.b = nn.Parameter(torch.zeros(self.n_dims, dtype=dtype))
+        uniform_(self.W, 1.0 / math.sqrt(max(self.n_dims - 1, 1)), generator)
+        uniform_(self.V, 1.0 / math.sqrt(self.hidden), generator)
 
     def extra_repr(self) -> str:
         return f"n_dims={self.n_dims}, hidden={self.hidden}, {self.num_params()} parameters"

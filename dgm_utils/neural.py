@@ -10,7 +10,6 @@ stacking more such layers gives a deeper one. :class:`NeuralClassifier` covers a
 
 from __future__ import annotations
 
-import math
 from collections.abc import Sequence
 
 import numpy as np
@@ -20,6 +19,7 @@ from sklearn.exceptions import NotFittedError
 from torch import nn
 from torch.distributions import Bernoulli
 
+from ._init import init_linear_
 from ._validation import (
     check_float,
     check_float_dtype,
@@ -199,11 +199,9 @@ class NeuralClassifier(ClassifierMixin, BaseEstimator, nn.Module):
         self._built_for = (n_features, hidden, arch[2], id(generator), self.dtype)
         if generator is not None:
             generator = torch.Generator().set_state(generator.get_state())
-        for layer in [*self.layers, self.output]:
-            bound = 1.0 / math.sqrt(layer.in_features)
-            for p in (layer.weight, layer.bias):
-                nn.init.uniform_(p, -bound, bound, generator=generator)
         self.to(self.dtype)
+        for layer in [*self.layers, self.output]:
+            init_linear_(layer, generator)
         self._initial_state = {k: v.detach().clone() for k, v in self.state_dict().items()}
 
     def _check_built(self) -> None:

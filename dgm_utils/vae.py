@@ -25,6 +25,7 @@ import torch
 from torch import nn
 from torch.distributions import Bernoulli, Independent, Normal, kl_divergence
 
+from ._init import init_linear_
 from ._validation import check_float_dtype, check_in, check_int, check_sample_size, describe
 
 _LIKELIHOODS = ("bernoulli", "gaussian")
@@ -131,6 +132,9 @@ class VAE(nn.Module):
         out = self.x_dim if likelihood == "bernoulli" else 2 * self.x_dim
         self.decoder = _mlp((self.z_dim, *reversed(self.hidden), out), activation)
         self.to(dtype)
+        for layer in [*self.encoder, *self.decoder]:
+            if isinstance(layer, nn.Linear):
+                init_linear_(layer)  # torch's global generator, as nn.Linear itself
 
     def extra_repr(self) -> str:
         return (

@@ -7,7 +7,7 @@ import torch
 from torch import nn
 
 from dgm_utils import training
-from dgm_utils.autoregressive import FVSBN
+from dgm_utils.autoregressive import FVSBN, NADE
 from dgm_utils.training import TrainingHistory, evaluate, train
 
 
@@ -212,3 +212,22 @@ def test_train_leaves_the_global_rng_stream_alone():
     torch.manual_seed(123)
     train(model, X, epochs=2, progress=False)
     assert torch.equal(torch.rand(3), expected)
+
+
+def test_gradients_are_rounded_to_the_grid_before_each_step():
+    step = 2.0**-20
+    model = NADE(6, hidden=4, generator=torch.Generator().manual_seed(0))
+    for p in model.parameters():
+        p.grad = torch.randn(p.shape, dtype=p.dtype, generator=torch.Generator().manual_seed(1))
+    before = [p.grad.clone() for p in model.parameters()]
+    training._round_gradients(model, step)
+    for p, g in zip(model.parameters(), before, strict=True):
+        assert torch.equal(p.grad / step, torch.round(p.grad / step))  # on the grid
+        assert (p.grad - g).abs().max() <= step / 2  # the nearest grid point
+
+
+@pytest.mark.parametrize("grad_step", [0.0, -1.0, "small"])
+def test_grad_step_must_be_positive(data, grad_step):
+    X_train, _ = data
+    with pytest.raises((ValueError, TypeError), match="grad_step"):
+        train(FVSBN(6), X_train, epochs=1, grad_step=grad_step, progress=False)
