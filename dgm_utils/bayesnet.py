@@ -19,6 +19,7 @@ from collections.abc import Iterable, Mapping, Sequence
 
 import numpy as np
 
+from . import _graph
 from ._validation import check_float, check_int, check_rng, describe
 
 __all__ = ["BayesianNetwork", "random_network", "student_network"]
@@ -91,18 +92,15 @@ class BayesianNetwork:
         self._parents = _check_graph(parents)
         self._nodes = list(self._parents)
         self._index = {v: j for j, v in enumerate(self._nodes)}
-        self._children: dict[str, list[str]] = {v: [] for v in self._nodes}
-        for v in self._nodes:
-            for p in self._parents[v]:
-                self._children[p].append(v)
-        cycle = _find_cycle(self._nodes, self._parents)
+        self._children = _graph.children_of(self._parents)
+        cycle = _graph.find_cycle(self._parents, self._children)
         if cycle is not None:
             raise ValueError(
                 f"The graph has a directed cycle: {' -> '.join(cycle)}. A Bayesian network needs a "
                 "directed acyclic graph (otherwise the product of CPDs need not sum to 1); "
                 f"remove one of these edges, e.g. {cycle[-2]!r} from parents[{cycle[-1]!r}]."
             )
-        self._order = self._topological_sort()
+        self._order = _graph.topological_order(self._parents, self._children)
         self._states = self._check_states(states, cpts)
         self._cpts, self._card = self._check_cpts(cpts)
         self._plans: dict[tuple, _Plan] = {}
@@ -214,21 +212,6 @@ class BayesianNetwork:
     def _state_name(self, v: str, i: int):
         names = self._states[v]
         return names[i] if names is not None else i
-
-    def _topological_sort(self) -> list[str]:
-        """Kahn's algorithm; among the nodes ready at each step, the first in ``nodes`` order."""
-        indegree = {v: len(self._parents[v]) for v in self._nodes}
-        ready = [v for v in self._nodes if indegree[v] == 0]
-        order: list[str] = []
-        while ready:
-            v = min(ready, key=self._index.__getitem__)
-            ready.remove(v)
-            order.append(v)
-            for c in self._children[v]:
-                indegree[c] -= 1
-                if indegree[c] == 0:
-                    ready.append(c)
-        return order
 
     def _prepare_tables(self) -> None:
         """Flat tables for vectorised sampling and log-probabilities (column order = nodes)."""
@@ -367,7 +350,7 @@ class BayesianNetwork:
         child = self._check_variable(child, "child")
         if parent in self._parents[child]:
             raise ValueError(f"The edge {parent} -> {child} is already in the network.")
-        path = self._directed_path(child, parent)
+        path = _graph.directed_path(self._children, child, parent)
         if path is not None:
             raise ValueError(
                 f"Adding the edge {parent} -> {child} would create the cycle "
@@ -378,23 +361,6 @@ class BayesianNetwork:
         cpts = {**self._cpts, child: cpt}
         states = {v: n for v, n in self._states.items() if n is not None}
         return BayesianNetwork(parents, cpts, states)
-
-    def _directed_path(self, source: str, target: str) -> list[str] | None:
-        """A directed path source -> ... -> target (a list of nodes), or None."""
-        previous = {source: None}
-        stack = [source]
-        while stack:
-            v = stack.pop()
-            if v == target:
-                path = [v]
-                while previous[path[-1]] is not None:
-                    path.append(previous[path[-1]])
-                return path[::-1]
-            for c in self._children[v]:
-                if c not in previous:
-                    previous[c] = v
-                    stack.append(c)
-        return None
 
     # ------------------------------------------------------------------ names and values
 
@@ -699,7 +665,7 @@ class BayesianNetwork:
         if key in self._plans:
             return self._plans[key]
         # Nodes that are not ancestors of a query or evidence variable sum out to 1 (barren).
-        relevant = self._ancestors(set(variables) | observed)
+        relevant = _graph.ancestors(self._parents, set(variables) | observed)
         nodes = [v for v in self._order if v in relevant]
         scopes = {
             slot: tuple(u for u in (*self._parents[v], v) if u not in observed)
@@ -722,17 +688,6 @@ class BayesianNetwork:
         plan = _Plan(nodes, builder.steps)
         self._plans[key] = plan
         return plan
-
-    def _ancestors(self, vs: Iterable[str]) -> set[str]:
-        """The nodes vs and all their ancestors."""
-        seen = set(vs)
-        stack = list(seen)
-        while stack:
-            for p in self._parents[stack.pop()]:
-                if p not in seen:
-                    seen.add(p)
-                    stack.append(p)
-        return seen
 
     # ------------------------------------------------------------------ independence
 
@@ -759,7 +714,7 @@ class BayesianNetwork:
         bool
         """
         xs, ys, given = self._check_sets(xs, ys, given)
-        return not (self._reachable(xs, given) & set(ys))
+        return not (_graph.reachable(self._parents, self._children, xs, given) & set(ys))
 
     def _check_sets(self, xs, ys, given) -> tuple[list[str], list[str], list[str]]:
         xs = self._check_variables(xs, "xs")
@@ -777,31 +732,6 @@ class BayesianNetwork:
                 raise ValueError(f"{name} must be disjoint; both contain {common}.")
         return xs, ys, given
 
-    def _reachable(self, sources: Iterable[str], given: Iterable[str]) -> set[str]:
-        """Nodes reachable from sources along an active trail given ``given``."""
-        given = set(given)
-        observed_or_ancestor = self._ancestors(given)
-        # "up": arrived from a child (or start); "down": arrived from a parent.
-        to_visit = [(x, "up") for x in sources]
-        visited: set[tuple[str, str]] = set()
-        reachable: set[str] = set()
-        while to_visit:
-            v, direction = to_visit.pop()
-            if (v, direction) in visited:
-                continue
-            visited.add((v, direction))
-            if v not in given:
-                reachable.add(v)
-            if direction == "up" and v not in given:
-                to_visit += [(p, "up") for p in self._parents[v]]
-                to_visit += [(c, "down") for c in self._children[v]]
-            elif direction == "down":
-                if v not in given:  # chain: pass on to the children
-                    to_visit += [(c, "down") for c in self._children[v]]
-                if v in observed_or_ancestor:  # collider with observed descendant: active
-                    to_visit += [(p, "up") for p in self._parents[v]]
-        return reachable
-
     def local_independencies(self) -> list[tuple[str, list[str], list[str]]]:
         """The local Markov statements: each node is independent of its non-descendants
         (other than its parents) given its parents.
@@ -815,7 +745,7 @@ class BayesianNetwork:
         """
         result = []
         for v in self._order:
-            descendants = set(self._directed_reach(v))
+            descendants = _graph.descendants(self._children, v)
             others = [
                 u
                 for u in self._order
@@ -824,15 +754,6 @@ class BayesianNetwork:
             if others:
                 result.append((v, others, list(self._parents[v])))
         return result
-
-    def _directed_reach(self, v: str) -> set[str]:
-        seen, stack = set(), [v]
-        while stack:
-            for c in self._children[stack.pop()]:
-                if c not in seen:
-                    seen.add(c)
-                    stack.append(c)
-        return seen
 
     def mutual_information(
         self, xs: str | Iterable[str], ys: str | Iterable[str], given: str | Iterable[str] = ()
@@ -947,33 +868,6 @@ def _check_graph(parents) -> dict[str, tuple[str, ...]]:
                     f"even one without parents, needs an entry (parents[{p!r}] = [])."
                 )
     return graph
-
-
-def _find_cycle(nodes: list[str], parents: Mapping[str, Sequence[str]]) -> list[str] | None:
-    """A directed cycle as [a, b, ..., a] following edges parent -> child, or None."""
-    children: dict[str, list[str]] = {v: [] for v in nodes}
-    for v in nodes:
-        for p in parents[v]:
-            children[p].append(v)
-    state = dict.fromkeys(nodes, 0)  # 0 unvisited, 1 on the current path, 2 done
-    for root in nodes:
-        if state[root]:
-            continue
-        path = [root]
-        iters = [iter(children[root])]
-        state[root] = 1
-        while iters:
-            nxt = next(iters[-1], None)
-            if nxt is None:
-                state[path.pop()] = 2
-                iters.pop()
-            elif state[nxt] == 1:
-                return [*path[path.index(nxt) :], nxt]
-            elif state[nxt] == 0:
-                state[nxt] = 1
-                path.append(nxt)
-                iters.append(iter(children[nxt]))
-    return None
 
 
 # ---------------------------------------------------------------------- ready-made networks
