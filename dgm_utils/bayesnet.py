@@ -12,6 +12,7 @@ to 1.
 
 from __future__ import annotations
 
+import heapq
 import itertools
 import math
 import numbers
@@ -27,6 +28,9 @@ __all__ = ["BayesianNetwork", "random_network", "student_network"]
 #: Enumeration visits every joint assignment of the non-evidence variables; above this many
 #: it refuses (variable elimination answers the same query exactly).
 ENUMERATION_LIMIT = 2**22
+#: Variable elimination refuses a query whose largest intermediate factor would take more
+#: than this many bytes (float64 entries), before computing anything.
+MAX_FACTOR_BYTES = 2**28
 _METHODS = ("variable_elimination", "enumeration")
 #: np.einsum takes at most this many distinct labels and (safely) this many operands.
 _MAX_LABELS = 52
@@ -570,8 +574,10 @@ class BayesianNetwork:
             The query variables (none of them observed).
         evidence : dict of str -> state (name or index), optional
         method : {"variable_elimination", "enumeration"}
-            ``"variable_elimination"`` (default) sums out the hidden variables one at a time
-            with ``numpy.einsum``, in a greedy order that keeps intermediate factors small; the
+            ``"variable_elimination"`` (default) first drops the nodes whose CPTs cannot change
+            the answer (barren nodes, and nodes d-separated from the query given the
+            evidence), then sums out the hidden variables one at a time with
+            ``numpy.einsum``, in a greedy order that keeps intermediate factors small; the
             plan is cached per (query, observed variables). ``"enumeration"`` sums the joint
             over every assignment of the hidden variables: the definition, for teaching, and
             feasible only for small networks.
@@ -585,7 +591,11 @@ class BayesianNetwork:
         ------
         ValueError
             Unknown variable or state, a variable both queried and observed, or evidence of
-            probability zero.
+            probability zero (detected whenever the query depends on that evidence, or a single
+            CPT gives it probability zero). With variable elimination, also when the largest
+            intermediate factor would exceed :data:`MAX_FACTOR_BYTES` (256 MiB): this is
+            checked while planning, before anything is computed, and the message gives the
+            factor's size.
         """
         variables = self._check_variables(variables, "variables")
         if not variables:
@@ -638,10 +648,14 @@ class BayesianNetwork:
         """Unnormalised p(variables, evidence) by variable elimination (a cached einsum plan)."""
         plan = self._plan(tuple(variables), frozenset(evidence))
         zeros = np.zeros([self._card[v] for v in variables])
-        # One factor per relevant node: its CPT with the observed axes fixed to their states.
+        # Observed nodes left out of the plan still rule the evidence out if their CPT gives
+        # it probability zero whatever the unobserved parents.
+        if any(not self._reduced_cpt(v, evidence).any() for v in plan.pruned_evidence):
+            return zeros
+        # One factor per node of the plan: its CPT with the observed axes fixed to their states.
         factors = []
         for v in plan.nodes:
-            factor = self._cpts[v][tuple(evidence.get(u, slice(None)) for u in self._family[v])]
+            factor = self._reduced_cpt(v, evidence)
             if v in evidence:  # a likelihood column p(x_v | parents): may be small everywhere
                 scale = factor.max(initial=0.0)
                 if scale == 0.0:
@@ -659,33 +673,41 @@ class BayesianNetwork:
             factors.append(result / scale)
         return factors[-1]
 
+    def _reduced_cpt(self, v: str, evidence: Mapping[str, int]) -> np.ndarray:
+        """The CPT of v with the axes of observed variables fixed to their states."""
+        return self._cpts[v][tuple(evidence.get(u, slice(None)) for u in self._family[v])]
+
     def _plan(self, variables: tuple[str, ...], observed: frozenset[str]) -> _Plan:
         """Which CPTs to use and in which order to sum variables out (greedy, min-weight)."""
         key = (variables, observed)
         if key in self._plans:
             return self._plans[key]
         # Nodes that are not ancestors of a query or evidence variable sum out to 1 (barren).
-        relevant = _graph.ancestors(self._parents, set(variables) | observed)
-        nodes = [v for v in self._order if v in relevant]
+        ancestral = _graph.ancestors(self._parents, (*variables, *observed))
         scopes = {
-            slot: tuple(u for u in (*self._parents[v], v) if u not in observed)
-            for slot, v in enumerate(nodes)
+            v: tuple(u for u in self._family[v] if u not in observed)
+            for v in self._order
+            if v in ancestral
         }
-        builder = _PlanBuilder(scopes, len(nodes))
+        # A factor not joined to the query by a chain of factors sharing unobserved variables
+        # contributes a constant, which cancels on normalising. These are the factors of the
+        # nodes d-separated from the query given the evidence: by Lauritzen's criterion,
+        # d-separation is separation in the moral graph of the ancestral set once the
+        # evidence is removed, and the factors' scopes are that graph's cliques.
+        nodes = _connected_factors(scopes, variables)
+        kept = set(nodes)
+        pruned_evidence = [v for v in self._order if v in observed and v not in kept]
+        # An unobserved variable in a kept factor is connected, so its own factor is kept too.
         hidden = [v for v in nodes if v not in observed and v not in variables]
-        while hidden:
-            # Min-weight heuristic: eliminate the variable whose new factor is smallest.
-            def weight(v):
-                union = {u for sc in builder.live.values() if v in sc for u in sc} - {v}
-                return math.prod(self._card[u] for u in union)
-
-            v = min(hidden, key=weight)
-            hidden.remove(v)
-            slots = [s for s, sc in builder.live.items() if v in sc]
+        relevant_scopes = [scopes[v] for v in nodes]
+        order = _min_weight_order(relevant_scopes, hidden, self._card)
+        builder = _PlanBuilder(relevant_scopes, self._card)
+        for v in order:
+            slots = sorted(builder.where[v])
             union = tuple(dict.fromkeys(u for s in slots for u in builder.live[s]))
             builder.emit(slots, tuple(u for u in union if u != v))
-        builder.emit(list(builder.live), variables)
-        plan = _Plan(nodes, builder.steps)
+        builder.emit(sorted(builder.live), variables)
+        plan = _Plan(nodes, builder.steps, pruned_evidence)
         self._plans[key] = plan
         return plan
 
@@ -788,21 +810,29 @@ class BayesianNetwork:
 
 
 class _Plan:
-    """A cached variable-elimination plan: the nodes whose CPTs enter, and the einsum steps."""
+    """A cached variable-elimination plan: the nodes whose CPTs enter, the einsum steps, and
+    the observed nodes left out as irrelevant (whose evidence must still be possible)."""
 
-    __slots__ = ("nodes", "steps")
+    __slots__ = ("nodes", "pruned_evidence", "steps")
 
-    def __init__(self, nodes: list[str], steps: list):
+    def __init__(self, nodes: list[str], steps: list, pruned_evidence: list[str]):
         self.nodes = nodes
         self.steps = steps
+        self.pruned_evidence = pruned_evidence
 
 
 class _PlanBuilder:
     """Records einsum steps over factor slots, with per-step integer labels (< 52)."""
 
-    def __init__(self, scopes: dict[int, tuple[str, ...]], n_slots: int):
-        self.live = dict(scopes)
-        self.next_slot = n_slots
+    def __init__(self, scopes: list[tuple[str, ...]], card: Mapping[str, int]):
+        self.live = dict(enumerate(scopes))
+        self.card = card
+        # Which live slots hold each variable: the factors that eliminating it multiplies.
+        self.where: dict[str, set[int]] = {}
+        for slot, scope in self.live.items():
+            for u in scope:
+                self.where.setdefault(u, set()).add(slot)
+        self.next_slot = len(scopes)
         self.steps: list = []
 
     def emit(self, slots: list[int], out: tuple[str, ...]) -> None:
@@ -813,6 +843,7 @@ class _PlanBuilder:
         self._record(slots, out)
 
     def _record(self, slots: list[int], out: tuple[str, ...]) -> int:
+        _check_factor_size(out, self.card)
         names = list(dict.fromkeys([*(u for s in slots for u in self.live[s]), *out]))
         if len(names) > _MAX_LABELS:
             raise ValueError(
@@ -820,12 +851,112 @@ class _PlanBuilder:
                 "inference is intractable for this network and query."
             )
         label = {u: i for i, u in enumerate(names)}
-        operands = [(s, [label[u] for u in self.live.pop(s)]) for s in slots]
+        operands = []
+        for s in slots:
+            scope = self.live.pop(s)
+            for u in scope:
+                self.where[u].discard(s)
+            operands.append((s, [label[u] for u in scope]))
         self.steps.append((operands, [label[u] for u in out]))
         slot = self.next_slot
         self.live[slot] = out
+        for u in out:
+            self.where[u].add(slot)
         self.next_slot += 1
         return slot
+
+
+def _connected_factors(
+    scopes: Mapping[str, tuple[str, ...]], variables: Iterable[str]
+) -> list[str]:
+    """The keys of the scopes joined to a query variable through shared variables (in key
+    order): a breadth-first search over the bipartite graph of variables and factors."""
+    holding: dict[str, list[str]] = {}
+    for v, scope in scopes.items():
+        for u in scope:
+            holding.setdefault(u, []).append(v)
+    seen_vars = set(variables)
+    frontier = list(seen_vars)
+    kept: set[str] = set()
+    while frontier:
+        u = frontier.pop()
+        for v in holding.get(u, ()):
+            if v not in kept:
+                kept.add(v)
+                for w in scopes[v]:
+                    if w not in seen_vars:
+                        seen_vars.add(w)
+                        frontier.append(w)
+    return [v for v in scopes if v in kept]
+
+
+def _min_weight_order(
+    scopes: Iterable[tuple[str, ...]], hidden: Sequence[str], card: Mapping[str, int]
+) -> list[str]:
+    """A greedy elimination order of ``hidden``: next, the variable whose new factor (over its
+    neighbours in the interaction graph of the factors) has the fewest entries; ties go to the
+    first in ``hidden``.
+
+    Incremental: eliminating v joins its neighbours into a clique and changes only their
+    weights, so only theirs are recomputed (a heap with stale entries skipped). Raises
+    ValueError as soon as a new factor would exceed the memory budget.
+    """
+    neighbours: dict[str, set[str]] = {}
+    for scope in scopes:
+        for u in scope:
+            neighbours.setdefault(u, set()).update(scope)
+    for u, nb in neighbours.items():
+        nb.discard(u)
+    rank = {v: i for i, v in enumerate(hidden)}
+    weight = {v: math.prod(card[u] for u in neighbours[v]) for v in hidden}
+    heap = [(w, rank[v], v) for v, w in weight.items()]
+    heapq.heapify(heap)
+    order: list[str] = []
+    while heap:
+        w, _, v = heapq.heappop(heap)
+        if weight.get(v) != w:  # eliminated already, or a stale weight
+            continue
+        del weight[v]
+        nb = neighbours.pop(v)
+        _check_factor_size(nb, card, w)
+        order.append(v)
+        for u in nb:
+            others = neighbours[u]
+            others.discard(v)
+            others.update(nb)
+            others.discard(u)
+            if u in weight:
+                weight[u] = math.prod(card[x] for x in others)
+                heapq.heappush(heap, (weight[u], rank[u], u))
+    return order
+
+
+def _fmt_bytes(n: float) -> str:
+    for unit in ("bytes", "KiB", "MiB", "GiB", "TiB"):
+        if n < 1024 or unit == "TiB":
+            return f"{n:,.0f} {unit}" if unit == "bytes" else f"{n:,.1f} {unit}"
+        n /= 1024
+    raise AssertionError  # unreachable
+
+
+def _check_factor_size(scope: Iterable[str], card: Mapping[str, int], size: int | None = None):
+    """Refuse a factor whose float64 table would exceed MAX_FACTOR_BYTES."""
+    if size is None:
+        size = math.prod(card[u] for u in scope)
+    if size * 8 <= MAX_FACTOR_BYTES:
+        return
+    scope = list(scope)
+    shown = ", ".join(scope[:8]) + (f", ... ({len(scope) - 8} more)" if len(scope) > 8 else "")
+    raise ValueError(
+        f"Exact inference would build an intermediate factor over {len(scope)} variables "
+        f"({shown}) with {size:.3g} entries, {_fmt_bytes(size * 8)} as float64, above the "
+        f"memory budget of {_fmt_bytes(MAX_FACTOR_BYTES)} (dgm_utils.bayesnet.MAX_FACTOR_BYTES). "
+        "Variable elimination costs memory exponential in the width of its elimination order "
+        "(at least the treewidth of the moralised network, once the evidence and the nodes "
+        "irrelevant to the query are removed), and this query's is too large. Query fewer "
+        "variables together, observe variables that cut the network apart, or estimate the "
+        "answer by sampling."
+    )
 
 
 # ---------------------------------------------------------------------- graph helpers
