@@ -256,7 +256,7 @@ def bnlearn_main(names) -> None:
     )
     head = (
         f"{'network':<26}{'nodes':>6}{'edges':>6}{'params':>8}  "
-        f"{'median ours':>11}{'pgmpy':>9}{'ratio':>7}  {'worst ours':>10}{'pgmpy':>9}"
+        f"{'median ours':>11}{'pgmpy':>10}{'ratio':>7}  {'worst ours':>10}{'pgmpy':>10}"
         f"{'worst ratio':>12}{'max |diff|':>11}"
     )
     print(head)
@@ -279,9 +279,9 @@ def bnlearn_main(names) -> None:
         n_edges = sum(map(len, net.parents.values()))
         print(
             f"{label:<26}{len(net.nodes):>6}{n_edges:>6}{net.num_params():>8}  "
-            f"{statistics.median(ours) * 1e3:>8.2f} ms{statistics.median(theirs) * 1e3:>6.2f} ms"
+            f"{statistics.median(ours) * 1e3:>8.2f} ms{statistics.median(theirs) * 1e3:>7.2f} ms"
             f"{statistics.median(ours) / statistics.median(theirs):>7.2f}  "
-            f"{ours[i] * 1e3:>7.2f} ms{theirs[i] * 1e3:>6.2f} ms{max(ratios):>12.2f}{worst:>11.1e}"
+            f"{ours[i] * 1e3:>7.2f} ms{theirs[i] * 1e3:>7.2f} ms{max(ratios):>12.2f}{worst:>11.1e}"
         )
 
 
