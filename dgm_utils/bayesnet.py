@@ -12,6 +12,7 @@ to 1.
 
 from __future__ import annotations
 
+import heapq
 import itertools
 import math
 import numbers
@@ -19,6 +20,7 @@ from collections.abc import Iterable, Mapping, Sequence
 
 import numpy as np
 
+from . import _graph
 from ._validation import check_float, check_int, check_rng, check_sample_size, describe
 
 __all__ = ["BayesianNetwork", "random_network", "student_network"]
@@ -26,6 +28,9 @@ __all__ = ["BayesianNetwork", "random_network", "student_network"]
 #: Enumeration visits every joint assignment of the non-evidence variables; above this many
 #: it refuses (variable elimination answers the same query exactly).
 ENUMERATION_LIMIT = 2**22
+#: Variable elimination refuses a query whose largest intermediate factor would take more
+#: than this many bytes (float64 entries), before computing anything.
+MAX_FACTOR_BYTES = 2**28
 _METHODS = ("variable_elimination", "enumeration")
 #: np.einsum takes at most this many distinct labels and (safely) this many operands.
 _MAX_LABELS = 52
@@ -91,18 +96,15 @@ class BayesianNetwork:
         self._parents = _check_graph(parents)
         self._nodes = list(self._parents)
         self._index = {v: j for j, v in enumerate(self._nodes)}
-        self._children: dict[str, list[str]] = {v: [] for v in self._nodes}
-        for v in self._nodes:
-            for p in self._parents[v]:
-                self._children[p].append(v)
-        cycle = _find_cycle(self._nodes, self._parents)
+        self._children = _graph.children_of(self._parents)
+        cycle = _graph.find_cycle(self._parents, self._children)
         if cycle is not None:
             raise ValueError(
                 f"The graph has a directed cycle: {' -> '.join(cycle)}. A Bayesian network needs a "
                 "directed acyclic graph (otherwise the product of CPDs need not sum to 1); "
                 f"remove one of these edges, e.g. {cycle[-2]!r} from parents[{cycle[-1]!r}]."
             )
-        self._order = self._topological_sort()
+        self._order = _graph.topological_order(self._parents, self._children)
         self._states = self._check_states(states, cpts)
         self._cpts, self._card = self._check_cpts(cpts)
         self._plans: dict[tuple, _Plan] = {}
@@ -214,21 +216,6 @@ class BayesianNetwork:
     def _state_name(self, v: str, i: int):
         names = self._states[v]
         return names[i] if names is not None else i
-
-    def _topological_sort(self) -> list[str]:
-        """Kahn's algorithm; among the nodes ready at each step, the first in ``nodes`` order."""
-        indegree = {v: len(self._parents[v]) for v in self._nodes}
-        ready = [v for v in self._nodes if indegree[v] == 0]
-        order: list[str] = []
-        while ready:
-            v = min(ready, key=self._index.__getitem__)
-            ready.remove(v)
-            order.append(v)
-            for c in self._children[v]:
-                indegree[c] -= 1
-                if indegree[c] == 0:
-                    ready.append(c)
-        return order
 
     def _prepare_tables(self) -> None:
         """Flat tables for vectorised sampling and log-probabilities (column order = nodes)."""
@@ -367,7 +354,7 @@ class BayesianNetwork:
         child = self._check_variable(child, "child")
         if parent in self._parents[child]:
             raise ValueError(f"The edge {parent} -> {child} is already in the network.")
-        path = self._directed_path(child, parent)
+        path = _graph.directed_path(self._children, child, parent)
         if path is not None:
             raise ValueError(
                 f"Adding the edge {parent} -> {child} would create the cycle "
@@ -378,23 +365,6 @@ class BayesianNetwork:
         cpts = {**self._cpts, child: cpt}
         states = {v: n for v, n in self._states.items() if n is not None}
         return BayesianNetwork(parents, cpts, states)
-
-    def _directed_path(self, source: str, target: str) -> list[str] | None:
-        """A directed path source -> ... -> target (a list of nodes), or None."""
-        previous = {source: None}
-        stack = [source]
-        while stack:
-            v = stack.pop()
-            if v == target:
-                path = [v]
-                while previous[path[-1]] is not None:
-                    path.append(previous[path[-1]])
-                return path[::-1]
-            for c in self._children[v]:
-                if c not in previous:
-                    previous[c] = v
-                    stack.append(c)
-        return None
 
     # ------------------------------------------------------------------ names and values
 
@@ -607,8 +577,10 @@ class BayesianNetwork:
             The query variables (none of them observed).
         evidence : dict of str -> state (name or index), optional
         method : {"variable_elimination", "enumeration"}
-            ``"variable_elimination"`` (default) sums out the hidden variables one at a time
-            with ``numpy.einsum``, in a greedy order that keeps intermediate factors small; the
+            ``"variable_elimination"`` (default) first drops the nodes whose CPTs cannot change
+            the answer (barren nodes, and nodes d-separated from the query given the
+            evidence), then sums out the hidden variables one at a time with
+            ``numpy.einsum``, in a greedy order that keeps intermediate factors small; the
             plan is cached per (query, observed variables). ``"enumeration"`` sums the joint
             over every assignment of the hidden variables: the definition, for teaching, and
             feasible only for small networks.
@@ -622,7 +594,11 @@ class BayesianNetwork:
         ------
         ValueError
             Unknown variable or state, a variable both queried and observed, or evidence of
-            probability zero.
+            probability zero (detected whenever the query depends on that evidence, or a single
+            CPT gives it probability zero). With variable elimination, also when the largest
+            intermediate factor would exceed :data:`MAX_FACTOR_BYTES` (256 MiB): this is
+            checked while planning, before anything is computed, and the message gives the
+            factor's size.
         """
         variables = self._check_variables(variables, "variables")
         if not variables:
@@ -675,10 +651,14 @@ class BayesianNetwork:
         """Unnormalised p(variables, evidence) by variable elimination (a cached einsum plan)."""
         plan = self._plan(tuple(variables), frozenset(evidence))
         zeros = np.zeros([self._card[v] for v in variables])
-        # One factor per relevant node: its CPT with the observed axes fixed to their states.
+        # Observed nodes left out of the plan still rule the evidence out if their CPT gives
+        # it probability zero whatever the unobserved parents.
+        if any(not self._reduced_cpt(v, evidence).any() for v in plan.pruned_evidence):
+            return zeros
+        # One factor per node of the plan: its CPT with the observed axes fixed to their states.
         factors = []
         for v in plan.nodes:
-            factor = self._cpts[v][tuple(evidence.get(u, slice(None)) for u in self._family[v])]
+            factor = self._reduced_cpt(v, evidence)
             if v in evidence:  # a likelihood column p(x_v | parents): may be small everywhere
                 scale = factor.max(initial=0.0)
                 if scale == 0.0:
@@ -696,46 +676,43 @@ class BayesianNetwork:
             factors.append(result / scale)
         return factors[-1]
 
+    def _reduced_cpt(self, v: str, evidence: Mapping[str, int]) -> np.ndarray:
+        """The CPT of v with the axes of observed variables fixed to their states."""
+        return self._cpts[v][tuple(evidence.get(u, slice(None)) for u in self._family[v])]
+
     def _plan(self, variables: tuple[str, ...], observed: frozenset[str]) -> _Plan:
         """Which CPTs to use and in which order to sum variables out (greedy, min-weight)."""
         key = (variables, observed)
         if key in self._plans:
             return self._plans[key]
         # Nodes that are not ancestors of a query or evidence variable sum out to 1 (barren).
-        relevant = self._ancestors(set(variables) | observed)
-        nodes = [v for v in self._order if v in relevant]
+        ancestral = _graph.ancestors(self._parents, (*variables, *observed))
         scopes = {
-            slot: tuple(u for u in (*self._parents[v], v) if u not in observed)
-            for slot, v in enumerate(nodes)
+            v: tuple(u for u in self._family[v] if u not in observed)
+            for v in self._order
+            if v in ancestral
         }
-        builder = _PlanBuilder(scopes, len(nodes))
+        # A factor not joined to the query by a chain of factors sharing unobserved variables
+        # contributes a constant, which cancels on normalising. These are the factors of the
+        # nodes d-separated from the query given the evidence: by Lauritzen's criterion,
+        # d-separation is separation in the moral graph of the ancestral set once the
+        # evidence is removed, and the factors' scopes are that graph's cliques.
+        nodes = _connected_factors(scopes, variables)
+        kept = set(nodes)
+        pruned_evidence = [v for v in self._order if v in observed and v not in kept]
+        # An unobserved variable in a kept factor is connected, so its own factor is kept too.
         hidden = [v for v in nodes if v not in observed and v not in variables]
-        while hidden:
-            # Min-weight heuristic: eliminate the variable whose new factor is smallest.
-            def weight(v):
-                union = {u for sc in builder.live.values() if v in sc for u in sc} - {v}
-                return math.prod(self._card[u] for u in union)
-
-            v = min(hidden, key=weight)
-            hidden.remove(v)
-            slots = [s for s, sc in builder.live.items() if v in sc]
+        relevant_scopes = [scopes[v] for v in nodes]
+        order = _min_weight_order(relevant_scopes, hidden, self._card)
+        builder = _PlanBuilder(relevant_scopes, self._card)
+        for v in order:
+            slots = sorted(builder.where[v])
             union = tuple(dict.fromkeys(u for s in slots for u in builder.live[s]))
             builder.emit(slots, tuple(u for u in union if u != v))
-        builder.emit(list(builder.live), variables)
-        plan = _Plan(nodes, builder.steps)
+        builder.emit(sorted(builder.live), variables)
+        plan = _Plan(nodes, builder.steps, pruned_evidence)
         self._plans[key] = plan
         return plan
-
-    def _ancestors(self, vs: Iterable[str]) -> set[str]:
-        """The nodes vs and all their ancestors."""
-        seen = set(vs)
-        stack = list(seen)
-        while stack:
-            for p in self._parents[stack.pop()]:
-                if p not in seen:
-                    seen.add(p)
-                    stack.append(p)
-        return seen
 
     # ------------------------------------------------------------------ independence
 
@@ -762,7 +739,7 @@ class BayesianNetwork:
         bool
         """
         xs, ys, given = self._check_sets(xs, ys, given)
-        return not (self._reachable(xs, given) & set(ys))
+        return not (_graph.reachable(self._parents, self._children, xs, given) & set(ys))
 
     def _check_sets(self, xs, ys, given) -> tuple[list[str], list[str], list[str]]:
         xs = self._check_variables(xs, "xs")
@@ -780,31 +757,6 @@ class BayesianNetwork:
                 raise ValueError(f"{name} must be disjoint; both contain {common}.")
         return xs, ys, given
 
-    def _reachable(self, sources: Iterable[str], given: Iterable[str]) -> set[str]:
-        """Nodes reachable from sources along an active trail given ``given``."""
-        given = set(given)
-        observed_or_ancestor = self._ancestors(given)
-        # "up": arrived from a child (or start); "down": arrived from a parent.
-        to_visit = [(x, "up") for x in sources]
-        visited: set[tuple[str, str]] = set()
-        reachable: set[str] = set()
-        while to_visit:
-            v, direction = to_visit.pop()
-            if (v, direction) in visited:
-                continue
-            visited.add((v, direction))
-            if v not in given:
-                reachable.add(v)
-            if direction == "up" and v not in given:
-                to_visit += [(p, "up") for p in self._parents[v]]
-                to_visit += [(c, "down") for c in self._children[v]]
-            elif direction == "down":
-                if v not in given:  # chain: pass on to the children
-                    to_visit += [(c, "down") for c in self._children[v]]
-                if v in observed_or_ancestor:  # collider with observed descendant: active
-                    to_visit += [(p, "up") for p in self._parents[v]]
-        return reachable
-
     def local_independencies(self) -> list[tuple[str, list[str], list[str]]]:
         """The local Markov statements: each node is independent of its non-descendants
         (other than its parents) given its parents.
@@ -818,7 +770,7 @@ class BayesianNetwork:
         """
         result = []
         for v in self._order:
-            descendants = set(self._directed_reach(v))
+            descendants = _graph.descendants(self._children, v)
             others = [
                 u
                 for u in self._order
@@ -827,15 +779,6 @@ class BayesianNetwork:
             if others:
                 result.append((v, others, list(self._parents[v])))
         return result
-
-    def _directed_reach(self, v: str) -> set[str]:
-        seen, stack = set(), [v]
-        while stack:
-            for c in self._children[stack.pop()]:
-                if c not in seen:
-                    seen.add(c)
-                    stack.append(c)
-        return seen
 
     def mutual_information(
         self, xs: str | Iterable[str], ys: str | Iterable[str], given: str | Iterable[str] = ()
@@ -870,21 +813,29 @@ class BayesianNetwork:
 
 
 class _Plan:
-    """A cached variable-elimination plan: the nodes whose CPTs enter, and the einsum steps."""
+    """A cached variable-elimination plan: the nodes whose CPTs enter, the einsum steps, and
+    the observed nodes left out as irrelevant (whose evidence must still be possible)."""
 
-    __slots__ = ("nodes", "steps")
+    __slots__ = ("nodes", "pruned_evidence", "steps")
 
-    def __init__(self, nodes: list[str], steps: list):
+    def __init__(self, nodes: list[str], steps: list, pruned_evidence: list[str]):
         self.nodes = nodes
         self.steps = steps
+        self.pruned_evidence = pruned_evidence
 
 
 class _PlanBuilder:
     """Records einsum steps over factor slots, with per-step integer labels (< 52)."""
 
-    def __init__(self, scopes: dict[int, tuple[str, ...]], n_slots: int):
-        self.live = dict(scopes)
-        self.next_slot = n_slots
+    def __init__(self, scopes: list[tuple[str, ...]], card: Mapping[str, int]):
+        self.live = dict(enumerate(scopes))
+        self.card = card
+        # Which live slots hold each variable: the factors that eliminating it multiplies.
+        self.where: dict[str, set[int]] = {}
+        for slot, scope in self.live.items():
+            for u in scope:
+                self.where.setdefault(u, set()).add(slot)
+        self.next_slot = len(scopes)
         self.steps: list = []
 
     def emit(self, slots: list[int], out: tuple[str, ...]) -> None:
@@ -895,6 +846,7 @@ class _PlanBuilder:
         self._record(slots, out)
 
     def _record(self, slots: list[int], out: tuple[str, ...]) -> int:
+        _check_factor_size(out, self.card)
         names = list(dict.fromkeys([*(u for s in slots for u in self.live[s]), *out]))
         if len(names) > _MAX_LABELS:
             raise ValueError(
@@ -902,12 +854,112 @@ class _PlanBuilder:
                 "inference is intractable for this network and query."
             )
         label = {u: i for i, u in enumerate(names)}
-        operands = [(s, [label[u] for u in self.live.pop(s)]) for s in slots]
+        operands = []
+        for s in slots:
+            scope = self.live.pop(s)
+            for u in scope:
+                self.where[u].discard(s)
+            operands.append((s, [label[u] for u in scope]))
         self.steps.append((operands, [label[u] for u in out]))
         slot = self.next_slot
         self.live[slot] = out
+        for u in out:
+            self.where[u].add(slot)
         self.next_slot += 1
         return slot
+
+
+def _connected_factors(
+    scopes: Mapping[str, tuple[str, ...]], variables: Iterable[str]
+) -> list[str]:
+    """The keys of the scopes joined to a query variable through shared variables (in key
+    order): a breadth-first search over the bipartite graph of variables and factors."""
+    holding: dict[str, list[str]] = {}
+    for v, scope in scopes.items():
+        for u in scope:
+            holding.setdefault(u, []).append(v)
+    seen_vars = set(variables)
+    frontier = list(seen_vars)
+    kept: set[str] = set()
+    while frontier:
+        u = frontier.pop()
+        for v in holding.get(u, ()):
+            if v not in kept:
+                kept.add(v)
+                for w in scopes[v]:
+                    if w not in seen_vars:
+                        seen_vars.add(w)
+                        frontier.append(w)
+    return [v for v in scopes if v in kept]
+
+
+def _min_weight_order(
+    scopes: Iterable[tuple[str, ...]], hidden: Sequence[str], card: Mapping[str, int]
+) -> list[str]:
+    """A greedy elimination order of ``hidden``: next, the variable whose new factor (over its
+    neighbours in the interaction graph of the factors) has the fewest entries; ties go to the
+    first in ``hidden``.
+
+    Incremental: eliminating v joins its neighbours into a clique and changes only their
+    weights, so only theirs are recomputed (a heap with stale entries skipped). Raises
+    ValueError as soon as a new factor would exceed the memory budget.
+    """
+    neighbours: dict[str, set[str]] = {}
+    for scope in scopes:
+        for u in scope:
+            neighbours.setdefault(u, set()).update(scope)
+    for u, nb in neighbours.items():
+        nb.discard(u)
+    rank = {v: i for i, v in enumerate(hidden)}
+    weight = {v: math.prod(card[u] for u in neighbours[v]) for v in hidden}
+    heap = [(w, rank[v], v) for v, w in weight.items()]
+    heapq.heapify(heap)
+    order: list[str] = []
+    while heap:
+        w, _, v = heapq.heappop(heap)
+        if weight.get(v) != w:  # eliminated already, or a stale weight
+            continue
+        del weight[v]
+        nb = neighbours.pop(v)
+        _check_factor_size(nb, card, w)
+        order.append(v)
+        for u in nb:
+            others = neighbours[u]
+            others.discard(v)
+            others.update(nb)
+            others.discard(u)
+            if u in weight:
+                weight[u] = math.prod(card[x] for x in others)
+                heapq.heappush(heap, (weight[u], rank[u], u))
+    return order
+
+
+def _fmt_bytes(n: float) -> str:
+    for unit in ("bytes", "KiB", "MiB", "GiB", "TiB"):
+        if n < 1024 or unit == "TiB":
+            return f"{n:,.0f} {unit}" if unit == "bytes" else f"{n:,.1f} {unit}"
+        n /= 1024
+    raise AssertionError  # unreachable
+
+
+def _check_factor_size(scope: Iterable[str], card: Mapping[str, int], size: int | None = None):
+    """Refuse a factor whose float64 table would exceed MAX_FACTOR_BYTES."""
+    if size is None:
+        size = math.prod(card[u] for u in scope)
+    if size * 8 <= MAX_FACTOR_BYTES:
+        return
+    scope = list(scope)
+    shown = ", ".join(scope[:8]) + (f", ... ({len(scope) - 8} more)" if len(scope) > 8 else "")
+    raise ValueError(
+        f"Exact inference would build an intermediate factor over {len(scope)} variables "
+        f"({shown}) with {size:.3g} entries, {_fmt_bytes(size * 8)} as float64, above the "
+        f"memory budget of {_fmt_bytes(MAX_FACTOR_BYTES)} (dgm_utils.bayesnet.MAX_FACTOR_BYTES). "
+        "Variable elimination costs memory exponential in the width of its elimination order "
+        "(at least the treewidth of the moralised network, once the evidence and the nodes "
+        "irrelevant to the query are removed), and this query's is too large. Query fewer "
+        "variables together, observe variables that cut the network apart, or estimate the "
+        "answer by sampling."
+    )
 
 
 # ---------------------------------------------------------------------- graph helpers
@@ -950,33 +1002,6 @@ def _check_graph(parents) -> dict[str, tuple[str, ...]]:
                     f"even one without parents, needs an entry (parents[{p!r}] = [])."
                 )
     return graph
-
-
-def _find_cycle(nodes: list[str], parents: Mapping[str, Sequence[str]]) -> list[str] | None:
-    """A directed cycle as [a, b, ..., a] following edges parent -> child, or None."""
-    children: dict[str, list[str]] = {v: [] for v in nodes}
-    for v in nodes:
-        for p in parents[v]:
-            children[p].append(v)
-    state = dict.fromkeys(nodes, 0)  # 0 unvisited, 1 on the current path, 2 done
-    for root in nodes:
-        if state[root]:
-            continue
-        path = [root]
-        iters = [iter(children[root])]
-        state[root] = 1
-        while iters:
-            nxt = next(iters[-1], None)
-            if nxt is None:
-                state[path.pop()] = 2
-                iters.pop()
-            elif state[nxt] == 1:
-                return [*path[path.index(nxt) :], nxt]
-            elif state[nxt] == 0:
-                state[nxt] = 1
-                path.append(nxt)
-                iters.append(iter(children[nxt]))
-    return None
 
 
 # ---------------------------------------------------------------------- ready-made networks

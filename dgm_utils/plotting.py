@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from . import _graph
 from ._validation import check_int, describe
 
 #: Colour-blind-safe qualitative palette (Okabe & Ito), used across the book.
@@ -298,30 +299,13 @@ def draw_dag(parents, ax=None, pos=None, *, observed=(), labels=None, radius: fl
             if p not in parents:
                 raise ValueError(f"Unknown parent {p!r} of {v!r}; known nodes: {nodes}.")
     if pos is None:
-        depth: dict = {}
-
-        def layer(v, path=()):
-            if v in path:
-                raise ValueError(
-                    f"The graph has a directed cycle through {v!r}; cannot draw a DAG."
-                )
-            if v not in depth:
-                depth[v] = 1 + max((layer(p, (*path, v)) for p in parents[v]), default=-1)
-            return depth[v]
-
-        for v in nodes:
-            layer(v)
-        pos = {}
-        for d in range(max(depth.values()) + 1):
-            row = [v for v in nodes if depth[v] == d]
-            # Within a layer, keep children near the mean position of their parents.
-            row.sort(
-                key=lambda v: (
-                    np.mean([pos[p][0] for p in parents[v]]) if parents[v] else nodes.index(v)
-                )
+        children = _graph.children_of(parents)
+        cycle = _graph.find_cycle(parents, children)
+        if cycle is not None:
+            raise ValueError(
+                f"The graph has a directed cycle {' -> '.join(cycle)}; cannot draw a DAG."
             )
-            for i, v in enumerate(row):
-                pos[v] = (i - (len(row) - 1) / 2, -float(d))
+        pos = _layered_layout(parents, children)
     else:
         missing = [v for v in nodes if v not in pos]
         if missing:
@@ -360,6 +344,23 @@ def draw_dag(parents, ax=None, pos=None, *, observed=(), labels=None, radius: fl
     ax.set_aspect("equal")
     ax.axis("off")
     return ax
+
+
+def _layered_layout(parents, children) -> dict:
+    """Positions of the nodes of a DAG: layer d (roots 0, else one below the deepest parent)
+    at y = -d; within a layer, one unit apart, centred, children near their parents' mean x."""
+    nodes = list(parents)
+    depth = _graph.layers(parents, _graph.topological_order(parents, children))
+    pos: dict = {}
+    for d in range(max(depth.values()) + 1):
+        row = [v for v in nodes if depth[v] == d]
+        # Within a layer, keep children near the mean position of their parents.
+        row.sort(
+            key=lambda v: np.mean([pos[p][0] for p in parents[v]]) if parents[v] else nodes.index(v)
+        )
+        for i, v in enumerate(row):
+            pos[v] = (i - (len(row) - 1) / 2, -float(d))
+    return pos
 
 
 def plot_gaussian_ellipse(mean, cov, ax=None, *, n_std: float = 2.0, **kwargs):

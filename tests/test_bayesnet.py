@@ -2,6 +2,7 @@
 
 import itertools
 import math
+import time
 
 import networkx as nx
 import numpy as np
@@ -237,6 +238,128 @@ def test_query_plans_are_cached_and_reused_for_other_evidence_values():
     assert not np.allclose(a, b)
     for table in (a, b):
         assert table.sum() == pytest.approx(1.0)
+
+
+def test_pruned_plans_use_exactly_the_nodes_not_d_separated_from_the_query():
+    """The plan keeps the CPT of an unobserved node iff it is an ancestor of the query or the
+    evidence and not d-separated from the query given the evidence (networkx decides), and
+    answers still agree with brute-force enumeration of the whole joint."""
+    rng = np.random.default_rng(5)
+    n_pruned = 0
+    for k in range(12):
+        net = random_network(9, 11, (2, 3), np.random.default_rng(50 + k), max_parents=3)
+        joint, graph = brute_joint(net), as_digraph(net)
+        for _ in range(8):
+            chosen = [str(v) for v in rng.permutation(net.nodes)[: 2 + rng.integers(0, 4)]]
+            variables, observed = chosen[:1], chosen[1:]
+            evidence = {v: int(rng.integers(net.cardinality[v])) for v in observed}
+            np.testing.assert_allclose(
+                net.query(variables, evidence),
+                brute_query(net, joint, variables, evidence),
+                atol=1e-12,
+            )
+            ancestral = set(variables) | set(observed)
+            for v in list(ancestral):
+                ancestral |= nx.ancestors(graph, v)
+            expected = {
+                v
+                for v in ancestral - set(observed)
+                if v in variables
+                or not nx.is_d_separator(graph, {v}, set(variables), set(evidence))
+            }
+            plan = net._plans[(tuple(variables), frozenset(evidence))]
+            assert {v for v in plan.nodes if v not in evidence} == expected
+            n_pruned += len(ancestral - set(observed) - expected)
+    assert n_pruned > 20  # the d-separated case does occur in these networks
+
+
+def test_evidence_made_impossible_by_a_pruned_node_is_still_detected():
+    # B is observed with both parents observed: its factor is a constant, pruned from the plan.
+    net = BayesianNetwork(
+        {"A": [], "C": [], "B": ["A", "C"], "Q": ["A"]},
+        {
+            "A": [0.5, 0.5],
+            "C": [0.5, 0.5],
+            "B": [[[1.0, 0.0], [0.5, 0.5]], [[0.5, 0.5], [0.5, 0.5]]],
+            "Q": [[0.9, 0.1], [0.2, 0.8]],
+        },
+    )
+    with pytest.raises(ValueError, match="probability zero"):
+        net.query("Q", {"A": 0, "C": 0, "B": 1})
+    np.testing.assert_allclose(net.query("Q", {"A": 0, "C": 0, "B": 0}), [0.9, 0.1])
+
+
+def reference_min_weight_order(scopes, hidden, card):
+    """The greedy min-weight order recomputed from scratch at every step, by multiplying out
+    the factors symbolically (the non-incremental algorithm)."""
+    live, hidden, order = [set(s) for s in scopes], list(hidden), []
+    while hidden:
+
+        def weight(v, live=live):
+            union = set().union(*(s for s in live if v in s)) - {v}
+            return math.prod(card[u] for u in union)
+
+        v = min(hidden, key=weight)  # the first of the minimal ones
+        hidden.remove(v)
+        order.append(v)
+        union = set().union(*(s for s in live if v in s))
+        live = [s for s in live if v not in s] + [union - {v}]
+    return order
+
+
+def test_incremental_min_weight_order_matches_recomputing_every_weight():
+    from dgm_utils.bayesnet import _min_weight_order
+
+    for seed in range(30):
+        net = random_network(25, 40, (2, 4), np.random.default_rng(seed))
+        rng = np.random.default_rng(seed)
+        observed = set(rng.choice(net.nodes, size=5, replace=False))
+        scopes = [tuple(u for u in (*pa, v) if u not in observed) for v, pa in net.parents.items()]
+        hidden = [v for v in net.topological_order() if v not in observed][1:]
+        got = _min_weight_order(scopes, hidden, net.cardinality)
+        assert got == reference_min_weight_order(scopes, hidden, net.cardinality)
+
+
+def test_intractable_query_is_refused_quickly_with_the_factor_size():
+    """60 binary roots, 120 observed children of 4 random roots each: eliminating the roots
+    needs a factor over nearly all of them (2**59 entries). Refused before any contraction."""
+    rng = np.random.default_rng(0)
+    roots = [f"R{i}" for i in range(60)]
+    parents = {r: [] for r in roots}
+    cpts = {r: [0.5, 0.5] for r in roots}
+    for j in range(120):
+        parents[f"C{j}"] = [str(r) for r in rng.choice(roots, size=4, replace=False)]
+        cpts[f"C{j}"] = rng.dirichlet([1.0, 1.0], size=(2, 2, 2, 2))
+    net = BayesianNetwork(parents, cpts)
+    start = time.perf_counter()
+    with pytest.raises(
+        ValueError,
+        match=r"factor over \d+ variables .* entries, .* as float64, "
+        r"above the memory budget .*treewidth",
+    ):
+        net.query("R0", {f"C{j}": 0 for j in range(120)})
+    assert time.perf_counter() - start < 2.0
+
+
+def test_memory_budget_is_checked_against_the_largest_factor(monkeypatch):
+    from dgm_utils import bayesnet
+
+    # A chain A -> B -> C with 30 states each: eliminating B given nothing builds p(A, C)'s
+    # 900 entries when A and C are queried together (7,200 bytes).
+    parents = {"A": [], "B": ["A"], "C": ["B"]}
+    rng = np.random.default_rng(1)
+    cpts = {
+        "A": rng.dirichlet(np.ones(30)),
+        "B": rng.dirichlet(np.ones(30), size=30),
+        "C": rng.dirichlet(np.ones(30), size=30),
+    }
+    net = BayesianNetwork(parents, cpts)
+    monkeypatch.setattr(bayesnet, "MAX_FACTOR_BYTES", 7_199)
+    with pytest.raises(ValueError, match=r"900 entries, 7.0 KiB as float64"):
+        net.query(["A", "C"])
+    monkeypatch.setattr(bayesnet, "MAX_FACTOR_BYTES", 7_200)
+    expected = np.einsum("a,ab,bc->ac", *(cpts[v] for v in "ABC"))
+    np.testing.assert_allclose(net.query(["A", "C"]), expected)
 
 
 # ---------------------------------------------------------------------- independence

@@ -103,6 +103,102 @@ def test_show_images_returns_its_axes_and_leaves_style_alone():
         du.show_images(np.zeros((3, 10)))
 
 
+def _dag_drawing(ax):
+    """What draw_dag put on ax: node circles, arrows as (start, tip) and texts by content."""
+    from matplotlib.patches import Circle, FancyArrowPatch
+    from matplotlib.path import Path
+
+    circles = [p for p in ax.patches if isinstance(p, Circle)]
+    arrows = []
+    for patch in ax.patches:
+        if isinstance(patch, FancyArrowPatch):
+            path = patch.get_path()  # data coordinates: the shaft, then the head
+            xy = path.vertices[path.codes != Path.CLOSEPOLY]
+            arrows.append((xy[0], xy[np.argmax(np.hypot(*(xy - xy[0]).T))]))
+    texts = {t.get_text(): np.array(t.get_position()) for t in ax.texts}
+    return circles, arrows, texts
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_draw_dag_layers_every_edge_downwards_and_draws_each_once(seed):
+    import matplotlib.pyplot as plt
+    import networkx as nx
+
+    net = du.random_network(14, 22, (2, 2), np.random.default_rng(seed))
+    parents = net.parents
+    fig, ax = plt.subplots()
+    assert du.plotting.draw_dag(net, ax=ax) is ax
+    circles, arrows, texts = _dag_drawing(ax)
+    # One circle and one label per node, the label at the circle's centre.
+    assert sorted(texts) == sorted(parents) and len(circles) == len(parents)
+    centres = {tuple(np.round(c.center, 9)) for c in circles}
+    assert centres == {tuple(np.round(xy, 9)) for xy in texts.values()}
+    pos = texts
+    # Layer d at y = -d, where d is the node's topological generation (networkx): roots on
+    # top, each node one layer below its deepest parent, so every edge points downwards.
+    graph = nx.DiGraph([(p, v) for v, pa in parents.items() for p in pa])
+    graph.add_nodes_from(parents)
+    for d, generation in enumerate(nx.topological_generations(graph)):
+        xs = sorted(pos[v][0] for v in generation)
+        assert all(pos[v][1] == -d for v in generation)
+        np.testing.assert_allclose(np.diff(xs), 1.0)  # one unit apart, centred
+        assert np.mean(xs) == pytest.approx(0.0)
+    # Exactly one arrow per edge, from the rim of the parent's circle to (up to the width of
+    # the arrow head's outline) the rim of the child's.
+    r, n_edges = 0.28, 0
+    for child, pa in parents.items():
+        for p in pa:
+            assert pos[p][1] > pos[child][1]
+            u = (pos[child] - pos[p]) / np.linalg.norm(pos[child] - pos[p])
+            start, end = pos[p] + r * u, pos[child] - r * u
+            matches = [
+                a
+                for a in arrows
+                if np.allclose(a[0], start, atol=1e-9) and np.allclose(a[1], end, atol=0.03)
+            ]
+            assert len(matches) == 1, (p, child)
+            n_edges += 1
+    assert len(arrows) == n_edges
+    plt.close(fig)
+
+
+def test_draw_dag_positions_labels_and_observed_nodes():
+    import matplotlib.pyplot as plt
+    from matplotlib.colors import to_rgba
+
+    student = du.student_network()
+    pos = {"D": (0, 0), "I": (2, 0), "G": (1, -1), "S": (3, -1), "L": (1, -2)}
+    fig, ax = plt.subplots()
+    du.plotting.draw_dag(student, ax=ax, pos=pos, observed=["G"], labels={"G": "grade"})
+    circles, arrows, texts = _dag_drawing(ax)
+    assert sorted(texts) == ["D", "I", "L", "S", "grade"]
+    for name, node in [("D", "D"), ("grade", "G"), ("L", "L")]:
+        np.testing.assert_allclose(texts[name], pos[node])
+    faces = {tuple(c.center): c.get_facecolor() for c in circles}
+    assert faces[(1, -1)] == to_rgba("#c8c8c8")  # observed: shaded
+    assert all(f == to_rgba("white") for xy, f in faces.items() if xy != (1, -1))
+    assert len(arrows) == 4
+    x0, x1 = ax.get_xlim()
+    y0, y1 = ax.get_ylim()
+    assert x0 < 0 - 0.28 and x1 > 3 + 0.28 and y0 < -2 - 0.28 and y1 > 0.28
+    assert not ax.axison
+    plt.close(fig)
+
+
+@pytest.mark.parametrize(
+    "parents, kwargs, err, match",
+    [
+        ({"A": ["B"], "B": ["A"]}, {}, ValueError, "directed cycle A -> B -> A"),
+        ({"A": [], "B": ["C"]}, {}, ValueError, "Unknown parent 'C' of 'B'"),
+        ({"A": [], "B": ["A"]}, {"pos": {"A": (0, 0)}}, ValueError, r"no position for \['B'\]"),
+        ([("A", "B")], {}, TypeError, "parents must be a dict"),
+    ],
+)
+def test_draw_dag_bad_input(parents, kwargs, err, match):
+    with pytest.raises(err, match=match):
+        du.plotting.draw_dag(parents, **kwargs)
+
+
 # --- widgets --------------------------------------------------------------------------------
 def _draw(fig, p, n=1):
     ax = fig.subplots()
