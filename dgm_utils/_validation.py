@@ -294,6 +294,30 @@ def check_device(device, name: str = "device"):
     return dev
 
 
+def check_generator(generator, device=None, name: str = "generator"):
+    """``None`` or a ``torch.Generator``, on the same kind of device as ``device``.
+
+    PyTorch draws on a tensor's device with a generator of that device: a CPU generator
+    cannot fill a CUDA tensor. Saying so here beats torch's message from deep inside a call.
+    """
+    import torch
+
+    if generator is None:
+        return None
+    if not isinstance(generator, torch.Generator):
+        raise TypeError(
+            f"{name} must be a torch.Generator (e.g. torch.Generator().manual_seed(0)) or "
+            f"None, got {type(generator).__name__}."
+        )
+    if device is not None and torch.device(generator.device).type != torch.device(device).type:
+        raise ValueError(
+            f"{name} is on {generator.device} but the model is on {device}: make it there, "
+            f"e.g. torch.Generator(device={str(device)!r}).manual_seed(0), or move the model "
+            "with model.to('cpu')."
+        )
+    return generator
+
+
 def check_in(value, name: str, options: Sequence) -> None:
     """``value`` must be one of ``options``."""
     if value not in options:

@@ -40,7 +40,14 @@ from torch import nn
 from torch.distributions import Bernoulli, Independent
 
 from ._init import uniform_
-from ._validation import check_binary, check_float_dtype, check_int, check_sample_size, describe
+from ._validation import (
+    check_binary,
+    check_float_dtype,
+    check_generator,
+    check_int,
+    check_sample_size,
+    describe,
+)
 from .discrete import BinaryMarkovChain, IndependentBernoulli
 from .mixtures import BernoulliMixture
 from .training import TrainingHistory, train
@@ -158,11 +165,7 @@ class _BinaryAutoregressive(nn.Module):
         # x, the logits of every step and its probabilities (NADE: plus (n, hidden) twice)
         width = 3 * self.n_dims + 2 * getattr(self, "hidden", 0)
         n = check_sample_size(n, "n", bytes_per_sample=width * p.element_size())
-        if generator is not None and not isinstance(generator, torch.Generator):
-            raise TypeError(
-                "generator must be a torch.Generator (e.g. torch.Generator().manual_seed(0)), "
-                f"got {type(generator).__name__}."
-            )
+        generator = check_generator(generator, p.device)
         x = torch.zeros(n, self.n_dims, dtype=p.dtype, device=p.device)
         for i in range(self.n_dims):
             probs = torch.sigmoid(self.logits(x)[:, i])
@@ -296,11 +299,7 @@ class NADE(_BinaryAutoregressive):
         dtype = check_float_dtype(dtype)
         self.n_dims = check_int(n_dims, "n_dims", minimum=1)
         self.hidden = check_int(hidden, "hidden", minimum=1)
-        if generator is not None and not isinstance(generator, torch.Generator):
-            raise TypeError(
-                "generator must be a torch.Generator (e.g. torch.Generator().manual_seed(0)), "
-                f"got {type(generator).__name__}."
-            )
+        check_generator(generator, "cpu")  # initial weights are drawn on the CPU
 
         # Uniform(-1/sqrt(fan_in), 1/sqrt(fan_in)) as torch.nn.Linear; the random W breaks
         # the symmetry between hidden units.

@@ -23,6 +23,7 @@ from ._init import init_linear_
 from ._validation import (
     check_float,
     check_float_dtype,
+    check_generator,
     check_in,
     check_int,
     check_labels,
@@ -178,12 +179,7 @@ class NeuralClassifier(ClassifierMixin, BaseEstimator, nn.Module):
         hidden = tuple(check_int(h, "each hidden width", minimum=1) for h in hidden)
         check_in(self.activation, "activation", list(_ACTIVATIONS))
         check_float_dtype(self.dtype)
-        generator = self.generator
-        if generator is not None and not isinstance(generator, torch.Generator):
-            raise TypeError(
-                "generator must be a torch.Generator (e.g. torch.Generator().manual_seed(0)), "
-                f"got {type(generator).__name__}."
-            )
+        generator = check_generator(self.generator, "cpu")  # weights are drawn on the CPU
         return n_features, hidden, self.activation, generator
 
     def _build(self, arch: tuple) -> None:

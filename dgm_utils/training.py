@@ -18,9 +18,11 @@ from ._validation import check_device, check_float, check_int, describe
 
 
 def default_device() -> torch.device:
-    """CUDA when present, the CPU otherwise.
+    """CUDA when present, the CPU otherwise: a device to pass to :func:`train` on purpose.
 
-    Introduced in chapter 6, Neural models.
+    Introduced in chapter 6, Neural models. (``train`` itself keeps a model where it is:
+    the book's models are small and train on the CPU, which keeps every result equal to
+    the stored one.)
     """
     return torch.device("cuda" if torch.cuda.is_available() else "cpu")
 
@@ -212,8 +214,11 @@ def train(
         Seeds the shuffling and any sampling inside the objective, on a forked copy of
         torch's global RNG: the caller's random stream is not changed.
     device : str or torch.device, optional
-        ``"cpu"``, ``"cuda"``, ``"cuda:<index>"`` or ``"mps"``; CUDA when present, the CPU
-        otherwise.
+        ``"cpu"``, ``"cuda"``, ``"cuda:<index>"`` or ``"mps"``: where to train. By default
+        the model trains where its parameters are (the CPU for a new model), so a GPU is
+        used only when asked for. The model is left on that device: pass generators of the
+        same device to its ``sample``/``elbo`` afterwards, or move it back with
+        ``model.to("cpu")``.
     patience : int, optional
         Stop when the validation loss has not improved for this many epochs (early
         stopping; needs ``X_val``).
@@ -277,7 +282,7 @@ def train(
     X_train = _as_tensor(X_train, "X_train", n_features, dtype)
     X_val = None if X_val is None else _as_tensor(X_val, "X_val", X_train.shape[1], dtype)
     objective = objective or (lambda m, xb: m.log_prob(xb))
-    device = check_device(device) if device is not None else default_device()
+    device = check_device(device) if device is not None else next(model.parameters()).device
 
     # Seed a private copy of torch's global RNG (used by dropout, rsample, ...): training is
     # reproducible from `seed` and the caller's random stream is left as it was.

@@ -26,7 +26,14 @@ from torch import nn
 from torch.distributions import Bernoulli, Independent, Normal, kl_divergence
 
 from ._init import init_linear_
-from ._validation import check_float_dtype, check_in, check_int, check_sample_size, describe
+from ._validation import (
+    check_float_dtype,
+    check_generator,
+    check_in,
+    check_int,
+    check_sample_size,
+    describe,
+)
 
 _LIKELIHOODS = ("bernoulli", "gaussian")
 _ACTIVATIONS = {"relu": nn.ReLU, "tanh": nn.Tanh, "softplus": nn.Softplus}
@@ -202,14 +209,8 @@ class VAE(nn.Module):
             raise ValueError("z contains NaN or infinite values.")
         return z
 
-    @staticmethod
-    def _check_generator(generator) -> torch.Generator | None:
-        if generator is not None and not isinstance(generator, torch.Generator):
-            raise TypeError(
-                "generator must be a torch.Generator (e.g. torch.Generator().manual_seed(0)) "
-                f"or None, got {type(generator).__name__}."
-            )
-        return generator
+    def _check_generator(self, generator) -> torch.Generator | None:
+        return check_generator(generator, self._param().device)
 
     # ------------------------------------------------------------------ the model
     def prior(self) -> Independent:
