@@ -7,6 +7,9 @@ STAMP := $(VENV)/.installed
 # requirements.in installs the latest releases instead of the pins (weekly upstream check).
 REQUIREMENTS ?= requirements.txt
 VENDOR := _extra/vendor/.versions
+# The CPU build of PyTorch unless asked otherwise (see the venv rule below).
+TORCH_INDEX ?= https://download.pytorch.org/whl/cpu
+TORCH_SPEC := $(or $(shell grep -m1 -E '^torch(==.*)?$$' $(REQUIREMENTS)),torch)
 # One BLAS thread in every kernel (reproducible digits, no contention on small products).
 export OMP_NUM_THREADS ?= 1
 export OPENBLAS_NUM_THREADS ?= 1
@@ -21,17 +24,25 @@ ifeq ($(shell uname -m),x86_64)
 PERTURBED += OPENBLAS_CORETYPE=Sandybridge
 endif
 
-.PHONY: book test lint unit unit-perturbed lab clean help execute
+.PHONY: book test lint unit unit-perturbed standalone lab clean help execute
 
 help:
 	@echo "make book   build the website into _build/html"
 	@echo "make test   lint, unit tests + strict nbval (twice: default and perturbed numerics),"
-	@echo "            strict site build, browser test"
+	@echo "            each chapter alone (Colab-like), strict site build, browser test"
 	@echo "make lab    JupyterLab on the book"
 	@echo "make clean  remove build outputs (keeps .venv)"
 
 $(STAMP): $(REQUIREMENTS) pyproject.toml
+	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else \
+		f"The book needs Python 3.11 or newer; $(PYTHON) is {sys.version.split()[0]}. " \
+		"Install one and run e.g. make PYTHON=python3.11")'
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	@# PyTorch first, from its CPU index (PyPI's Linux wheel bundles CUDA, several GB); where
+	@# that index cannot be reached, from the usual index. TORCH_INDEX= (empty) or a CUDA
+	@# index such as https://download.pytorch.org/whl/cu126 opts into a GPU build.
+	$(BIN)/python -m pip install --quiet "$(TORCH_SPEC)" $(if $(TORCH_INDEX),--index-url $(TORCH_INDEX) --timeout 10 --retries 1) \
+		|| $(BIN)/python -m pip install --quiet "$(TORCH_SPEC)"
 	$(BIN)/python -m pip install --quiet -r $(REQUIREMENTS)
 	@touch $(STAMP)
 
@@ -53,14 +64,19 @@ unit: $(STAMP)
 unit-perturbed: $(STAMP)
 	env $(PERTURBED) $(BIN)/pytest --nbval
 
-test: lint unit unit-perturbed $(VENDOR)
+# Each chapter alone in a Colab-like environment (.venv-standalone, made once and reused).
+standalone: $(STAMP)
+	$(BIN)/pytest --standalone tests/standalone
+
+test: lint unit unit-perturbed standalone $(VENDOR)
 	@bash scripts/invalidate_cache.sh
 	$(BIN)/jupyter-book build --all -W -n --keep-going .
 	bash scripts/ensure_chromium.sh
 	$(BIN)/pytest --site tests/site
 
+# As root (a container, Binder-like images) Jupyter refuses to start without --allow-root.
 lab: $(STAMP)
-	$(BIN)/jupyter lab chapters/
+	$(BIN)/jupyter lab $(if $(filter 0,$(shell id -u)),--allow-root) chapters/
 
 clean:
 	rm -rf _build _extra .pytest_cache .ruff_cache

@@ -3,7 +3,8 @@
 - One BLAS/OpenMP thread in every notebook kernel nbval starts (kernels inherit this
   environment): results then do not depend on the machine's core count, and small matrix
   products are not slowed down by thread contention.
-- The browser tests run only when asked for with ``--site``.
+- The browser tests run only when asked for with ``--site``, the chapters-alone tests
+  with ``--standalone``.
 """
 
 import os
@@ -14,6 +15,12 @@ for _var in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
     os.environ.setdefault(_var, "1")
 
 
+_OPT_IN = {
+    "site": "browser test: build the site, then run pytest --site tests/site",
+    "standalone": "chapters run alone: pytest --standalone tests/standalone (make test does)",
+}
+
+
 def pytest_addoption(parser):
     parser.addoption(
         "--site",
@@ -21,14 +28,19 @@ def pytest_addoption(parser):
         default=False,
         help="run the browser tests against the built site in _build/html (make test does)",
     )
+    parser.addoption(
+        "--standalone",
+        action="store_true",
+        default=False,
+        help="run each chapter alone in a Colab-like environment (make test does)",
+    )
 
 
 def pytest_collection_modifyitems(config, items):
-    if config.getoption("--site"):
-        return
-    skip = pytest.mark.skip(
-        reason="browser test: build the site, then run pytest --site tests/site"
-    )
-    for item in items:
-        if "site" in item.keywords:
-            item.add_marker(skip)
+    for marker, reason in _OPT_IN.items():
+        if config.getoption(f"--{marker}"):
+            continue
+        skip = pytest.mark.skip(reason=reason)
+        for item in items:
+            if marker in item.keywords:
+                item.add_marker(skip)

@@ -417,3 +417,34 @@ def test_glue_without_myst_nb_still_runs(monkeypatch, capsys):
     du.glue("acc", "0.93")  # recorded nowhere, and no error
     with pytest.raises(TypeError, match="name must be a non-empty string"):
         du.glue("", "0.93")
+
+
+def test_every_chapter_starts_with_the_install_cell_for_the_configured_repository():
+    import importlib.util
+    from pathlib import Path
+
+    path = Path(__file__).parents[1] / "scripts" / "install_cell.py"
+    spec = importlib.util.spec_from_file_location("install_cell", path)
+    install_cell = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(install_cell)
+    url = install_cell.repository_url()
+    assert url.startswith("https://") and "git+" + url in install_cell.cell_source(url)
+    stale = install_cell.stale_chapters(url)
+    assert not stale, f"{stale}: run python scripts/install_cell.py (repository.url changed?)"
+    # Another repository address makes every chapter stale: the check is not vacuous.
+    chapters = list((Path(__file__).parents[1] / "chapters").glob("*.ipynb"))
+    assert len(install_cell.stale_chapters("https://example.org/other")) == len(chapters)
+
+
+def test_no_chapter_stores_warnings_or_other_stderr():
+    # A warning's text names a file path of the machine that ran it: a stored warning would
+    # fail nbval in every other checkout, and a warning in a chapter is a bug anyway.
+    import json
+    from pathlib import Path
+
+    for path in sorted((Path(__file__).parents[1] / "chapters").glob("*.ipynb")):
+        for i, cell in enumerate(json.loads(path.read_text())["cells"]):
+            for out in cell.get("outputs", []):
+                assert out.get("name") != "stderr", (
+                    f"{path.name} cell {i}: {''.join(out['text'])[:200]}"
+                )
