@@ -28,18 +28,13 @@ import warnings
 import numpy as np
 from _timing import timings
 
+from dgm_utils import _graph
 from dgm_utils.bayesnet import BayesianNetwork, random_network
 
 
 def ancestors(net: BayesianNetwork, vs) -> set[str]:
     """The nodes vs and all their ancestors."""
-    parents, seen, stack = net.parents, set(vs), list(vs)
-    while stack:
-        for p in parents[stack.pop()]:
-            if p not in seen:
-                seen.add(p)
-                stack.append(p)
-    return seen
+    return _graph.ancestors(net.parents, vs)
 
 
 def loop_sampler(net: BayesianNetwork, n: int, rng: np.random.Generator) -> np.ndarray:

@@ -67,28 +67,27 @@ def find_cycle(parents: Parents, children: Mapping[str, Sequence[str]]) -> list[
     return None
 
 
+def _reachable(neighbours: Mapping[str, Sequence[str]], start: Iterable[str]) -> set[str]:
+    """The nodes one or more steps away from ``start`` along ``neighbours``."""
+    seen: set[str] = set()
+    stack = list(start)
+    while stack:
+        for u in neighbours[stack.pop()]:
+            if u not in seen:
+                seen.add(u)
+                stack.append(u)
+    return seen
+
+
 def ancestors(parents: Parents, vs: Iterable[str]) -> set[str]:
     """The nodes vs and all their ancestors."""
-    seen = set(vs)
-    stack = list(seen)
-    while stack:
-        for p in parents[stack.pop()]:
-            if p not in seen:
-                seen.add(p)
-                stack.append(p)
-    return seen
+    vs = set(vs)
+    return vs | _reachable(parents, vs)
 
 
 def descendants(children: Mapping[str, Sequence[str]], v: str) -> set[str]:
     """The nodes reachable from v along directed edges (v itself only on a cycle)."""
-    seen: set[str] = set()
-    stack = [v]
-    while stack:
-        for c in children[stack.pop()]:
-            if c not in seen:
-                seen.add(c)
-                stack.append(c)
-    return seen
+    return _reachable(children, [v])
 
 
 def directed_path(
