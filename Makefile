@@ -50,7 +50,6 @@ $(VENDOR): scripts/fetch_vendor.sh
 	bash scripts/fetch_vendor.sh
 
 book: $(STAMP) $(VENDOR)
-	@bash scripts/invalidate_cache.sh
 	$(BIN)/jupyter-book build .
 	@echo "The book is in _build/html: open file://$(CURDIR)/_build/html/index.html"
 
@@ -69,7 +68,6 @@ standalone: $(STAMP)
 	$(BIN)/pytest --standalone tests/standalone
 
 test: lint unit unit-perturbed standalone $(VENDOR)
-	@bash scripts/invalidate_cache.sh
 	$(BIN)/jupyter-book build --all -W -n --keep-going .
 	bash scripts/ensure_chromium.sh
 	$(BIN)/pytest --site tests/site
