@@ -3,14 +3,26 @@
 Serves ``_build/html`` on 127.0.0.1, opens each page in Debian's headless Chromium (driven by
 Playwright; no browser is downloaded), blocks every request that would leave the machine
 and asserts: math is typeset by the site's own MathJax, every image loads, no request fails,
-no JavaScript error outside ``ALLOWED_JS_ERRORS``, explorers respond, exercise solutions
-open, and axe-core finds no serious or critical accessibility violation. A screenshot of
-each page goes to ``_build/screenshots/``.
+no JavaScript error outside ``ALLOWED_JS_ERRORS``, explorers respond (by keyboard, by touch,
+and show their first frame without JavaScript), exercise solutions open, and axe-core finds
+no serious or critical accessibility violation.
+
+Weight: every page's first visit at desktop width transfers at most ``MAX_PAGE_GZIP`` bytes
+with every response gzip-compressed (as GitHub Pages serves it); no widget manager, saved
+widget state or ``fontawesome.js``; explorer frames are files, fetched when shown. The table
+of raw and compressed weights is printed and written to ``_build/page-weight.md``.
+
+Phone (390 x 844, touch): no page scrolls sideways as a whole; wide equations and tables
+scroll in their own box with a fading edge as the cue; wide figures keep a legible scale;
+the book's title is visible and there is one search box at both widths; search shows
+snippets from ``file://``. Screenshots of every page at both widths go to
+``_build/screenshots/`` (desktop) and ``_build/screenshots/phone/``.
 """
 
 from __future__ import annotations
 
 import functools
+import gzip
 import http.server
 import os
 import re
@@ -31,6 +43,12 @@ ALLOWED_JS_ERRORS = (
     # sphinx-book-theme declares THEBE_JS_URL in two scripts it includes on every page.
     "Identifier 'THEBE_JS_URL' has already been declared",
 )
+
+# First visit of any page at desktop width, every response gzip-compressed (issue 15).
+MAX_PAGE_GZIP = 2_000_000
+DESKTOP = {"width": 1280, "height": 900}
+PHONE = {"width": 390, "height": 844}
+WEIGHT_TABLE = ROOT / "_build" / "page-weight.md"
 
 pytestmark = pytest.mark.site
 
@@ -96,11 +114,17 @@ def browser():
 class PageVisit:
     """One page loaded with every request, failure and error recorded."""
 
-    def __init__(self, browser, server: str, rel: str):
-        self.context = browser.new_context(viewport={"width": 1280, "height": 900})
+    def __init__(self, browser, server: str, rel: str, *, phone: bool = False):
+        if phone:
+            self.context = browser.new_context(
+                viewport=PHONE, is_mobile=True, has_touch=True, device_scale_factor=2
+            )
+        else:
+            self.context = browser.new_context(viewport=DESKTOP)
         self.external: list[str] = []
         self.failed: list[str] = []
         self.errors: list[str] = []
+        self.responses = []
 
         def route(r):
             url = r.request.url
@@ -124,6 +148,7 @@ class PageVisit:
             "response",
             lambda r: self.failed.append(f"{r.url} (HTTP {r.status})") if r.status >= 400 else None,
         )
+        self.page.on("response", lambda r: self.responses.append(r))
         self.page.goto(f"{server}/{rel}", wait_until="load")
         # Wait for MathJax (if the page loads it) to finish typesetting.
         self.page.evaluate(
@@ -131,6 +156,15 @@ class PageVisit:
             " ? MathJax.startup.promise.then(() => true) : true"
         )
         self.page.wait_for_load_state("networkidle")
+        # What the first visit transferred, before the tests touch anything.
+        self.first_visit = [r.url for r in self.responses]
+        self.raw = self.gzipped = 0
+        for r in self.responses:
+            if not r.url.startswith(server) or not 200 <= r.status < 300:
+                continue
+            body = r.body()
+            self.raw += len(body)
+            self.gzipped += len(gzip.compress(body, compresslevel=9))
 
     def unexpected_errors(self) -> list[str]:
         return [e for e in self.errors if not any(a in e for a in ALLOWED_JS_ERRORS)]
@@ -151,6 +185,45 @@ def visits(browser, server):
     yield get
     for v in cache.values():
         v.close()
+
+
+@pytest.fixture(scope="session")
+def phone_visits(browser, server):
+    cache: dict[str, PageVisit] = {}
+
+    def get(rel: str) -> PageVisit:
+        if rel not in cache:
+            cache[rel] = PageVisit(browser, server, rel, phone=True)
+        return cache[rel]
+
+    yield get
+    for v in cache.values():
+        v.close()
+
+
+@pytest.fixture(scope="session")
+def weights():
+    """Page -> (raw bytes, gzip bytes) of its first visit; the table is written at the end."""
+    table: dict[str, tuple[int, int]] = {}
+    yield table
+    if not table:
+        return
+    mb = 1e6
+    lines = [
+        "| page | raw (MB) | gzip (MB) |",
+        "|---|---:|---:|",
+        *(
+            f"| {rel} | {raw / mb:.2f} | {gz / mb:.2f} |"
+            for rel, (raw, gz) in sorted(table.items())
+        ),
+    ]
+    WEIGHT_TABLE.write_text("\n".join(lines) + "\n")
+
+
+def _shot(page, rel: str, sub: str = "") -> None:
+    folder = SHOTS / sub if sub else SHOTS
+    folder.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(folder / (re.sub(r"[/\\]", "__", rel)[:-5] + ".png")), full_page=True)
 
 
 def test_site_has_all_pages():
@@ -189,10 +262,11 @@ def test_page(visits, rel):
     for raw in ("$$", "\\(", "\\[", "\\begin{"):
         assert raw not in prose, f"{rel}: raw TeX {raw!r} in the rendered text"
 
-    # Images: every <img> (including explorer frames) decoded.
+    # Images: every <img> with a source decoded (explorer frames not yet shown have only a
+    # data-src, fetched when the reader moves the slider to them).
     broken = page.evaluate(
         """() => Array.from(document.images)
-                 .filter(i => !(i.complete && i.naturalWidth > 0))
+                 .filter(i => i.hasAttribute('src') && !(i.complete && i.naturalWidth > 0))
                  .map(i => i.src.slice(0, 80))"""
     )
     assert not broken, f"{rel}: images that did not load: {broken[:5]}"
@@ -208,8 +282,7 @@ def test_page(visits, rel):
     # No dead widget: every saved widget view is either absent or replaced by a player.
     assert page.locator(".jupyter-widgets-disconnected").count() == 0
 
-    SHOTS.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(SHOTS / (re.sub(r"[/\\]", "__", rel)[:-5] + ".png")), full_page=True)
+    _shot(page, rel)
 
 
 @pytest.mark.parametrize("rel", PAGES)
@@ -270,3 +343,172 @@ def test_exercise_solutions_open(visits, rel):
     sol.locator("button.toggle-button, .toggle-button").first.click()
     page.wait_for_timeout(400)
     assert body.is_visible(), f"{rel}: the solution did not open"
+
+
+# --- Weight -----------------------------------------------------------------------------------
+
+WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
+
+
+@pytest.mark.parametrize("rel", PAGES)
+def test_page_weight(visits, weights, rel):
+    """First visit at desktop width: at most 2 MB with every response gzip-compressed."""
+    v = visits(rel)
+    weights[rel] = (v.raw, v.gzipped)
+    assert v.gzipped <= MAX_PAGE_GZIP, (
+        f"{rel}: first visit transfers {v.gzipped / 1e6:.2f} MB gzip-compressed "
+        f"({v.raw / 1e6:.2f} MB raw); the budget is {MAX_PAGE_GZIP / 1e6:.1f} MB"
+    )
+
+
+@pytest.mark.parametrize("rel", PAGES)
+def test_page_loads_nothing_unused(visits, rel):
+    """No widget manager or widget state without a widget view; no fontawesome.js; explorer
+    frames are files, and only the visible one is fetched on load."""
+    v = visits(rel)
+    scripts = v.page.evaluate(
+        "() => Array.from(document.scripts).map(s => [s.getAttribute('src') || '', s.type])"
+    )
+    has_view = any(kind == WIDGET_VIEW for _, kind in scripts)
+    if not has_view:
+        assert not [src for src, _ in scripts if "html-manager" in src or "require" in src], rel
+        assert not [k for _, k in scripts if k == "application/vnd.jupyter.widget-state+json"]
+    assert not [src for src, _ in scripts if "fontawesome" in src], f"{rel} loads fontawesome.js"
+    fetched = [url for url in v.first_visit if "dgm-frame-" in url]
+    frames = v.page.evaluate(
+        """() => Array.from(document.querySelectorAll('.dgm-explorer img'))
+                 .map(i => [i.getAttribute('src') || '', i.hasAttribute('data-src'), i.hidden])"""
+    )
+    assert not [f for f in frames if f[0].startswith("data:")], f"{rel}: frames inlined"
+    assert all(bool(src) != lazy for src, lazy, _ in frames), f"{rel}: frames without a source"
+    shown = [src for src, _, hidden in frames if not hidden]
+    assert len(fetched) == len(shown), f"{rel}: fetched {len(fetched)} frames for {len(shown)}"
+
+
+def test_explorer_first_frame_without_javascript(browser, server):
+    """With JavaScript off, each explorer still shows its first frame."""
+    context = browser.new_context(viewport=DESKTOP, java_script_enabled=False)
+    try:
+        for rel in _chapter_pages():
+            page = context.new_page()
+            page.goto(f"{server}/{rel}", wait_until="load")
+            shown = page.evaluate(
+                """() => Array.from(document.querySelectorAll('.dgm-explorer'))
+                         .map(e => Array.from(e.querySelectorAll('img')).filter(i => !i.hidden))
+                         .map(v => v.length === 1 && v[0].complete && v[0].naturalWidth > 0)"""
+            )
+            assert shown and all(shown), f"{rel}: an explorer shows no frame without JavaScript"
+            page.close()
+    finally:
+        context.close()
+
+
+# --- Reader's view: title, one search box, search from file:// ------------------------------------
+
+
+def _visible_in_viewport(page, selector: str) -> int:
+    return page.evaluate(
+        """sel => Array.from(document.querySelectorAll(sel)).filter(e => {
+                 const r = e.getBoundingClientRect();
+                 return e.checkVisibility({visibilityProperty: true, opacityProperty: true})
+                        && r.width > 0 && r.height > 0 && r.top >= 0 && r.left >= 0
+                        && r.bottom <= innerHeight && r.right <= innerWidth; }).length""",
+        selector,
+    )
+
+
+SEARCH_BOXES = ".search-button__button, form.bd-search, input[type=search]"
+
+
+@pytest.mark.parametrize("rel", PAGES)
+@pytest.mark.parametrize("width", ["desktop", "phone"])
+def test_title_and_one_search_box(visits, phone_visits, width, rel):
+    page = (visits if width == "desktop" else phone_visits)(rel).page
+    if rel != "search.html":  # the search page has its own form, and so one box more
+        boxes = _visible_in_viewport(page, SEARCH_BOXES)
+        assert boxes == 1, f"{rel} ({width}): {boxes} search boxes visible"
+    assert _visible_in_viewport(page, ".logo__title") >= 1, f"{rel} ({width}): no title"
+
+
+def test_search_shows_snippets_from_file_url(browser):
+    """Opened from file://, search results carry their snippets, and nothing fails."""
+    context = browser.new_context(viewport=DESKTOP)
+    errors: list[str] = []
+    try:
+        page = context.new_page()
+        page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+        page.on("pageerror", lambda e: errors.append(str(e)))
+        page.goto((SITE / "search.html").as_uri() + "?q=gaussian", wait_until="load")
+        page.wait_for_selector("#search-results li", timeout=15_000)
+        page.wait_for_function(
+            "() => document.querySelectorAll('#search-results p.context').length >= 3",
+            timeout=15_000,
+        )
+        snippet = page.locator("#search-results p.context").first.inner_text()
+        assert "gaussian" in snippet.lower(), snippet
+        unexpected = [e for e in errors if not any(a in e for a in ALLOWED_JS_ERRORS)]
+        assert not unexpected, unexpected[:5]
+    finally:
+        context.close()
+
+
+# --- Phone -------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("rel", PAGES)
+def test_phone_layout(phone_visits, rel):
+    """At 390 px: no sideways scroll of the page; wide maths, tables and figures scroll in
+    their own box, with a fading edge as the cue; figures keep a legible scale."""
+    v = phone_visits(rel)
+    page = v.page
+    assert not v.failed and not v.unexpected_errors(), (v.failed + v.unexpected_errors())[:5]
+    width = page.evaluate("() => [document.scrollingElement.scrollWidth, innerWidth]")
+    assert width[1] == PHONE["width"], f"{rel}: the phone zoomed out to {width[1]} px"
+    assert width[0] <= PHONE["width"] + 1, f"{rel}: the page is {width[0]} px wide at 390 px"
+    boxes = page.evaluate(
+        """() => Array.from(document.querySelectorAll(
+                   'div.math mjx-container[display=true], .pst-scrollable-table-container,'
+                   + ' .cell_output'))
+                 .filter(b => b.scrollWidth > b.clientWidth + 1)
+                 .map(b => { const cs = getComputedStyle(b), r = b.getBoundingClientRect();
+                   return {what: b.className || b.tagName, overflow: cs.overflowX,
+                           cue: b.classList.contains('dgm-scrolls')
+                                && (cs.maskImage || cs.webkitMaskImage || 'none') !== 'none',
+                           right: r.right}; })"""
+    )
+    for box in boxes:
+        assert box["overflow"] in ("auto", "scroll"), f"{rel}: {box} is cut off"
+        assert box["cue"], f"{rel}: {box} scrolls without a visible cue"
+        assert box["right"] <= PHONE["width"] + 1, f"{rel}: {box} sticks out of the page"
+    small = page.evaluate(
+        """() => Array.from(document.querySelectorAll('.cell_output img[data-dgm-wide]'))
+                 .filter(i => i.getBoundingClientRect().width < 0.6 * i.naturalWidth)
+                 .map(i => i.getAttribute('src'))"""
+    )
+    assert not small, f"{rel}: wide figures shrunk below a legible scale: {small[:3]}"
+    _shot(page, rel, "phone")
+
+
+@pytest.mark.parametrize("rel", _chapter_pages())
+def test_phone_explorer_by_touch(phone_visits, rel):
+    """A tap near the end of an explorer's slider moves it and changes the figure."""
+    page = phone_visits(rel).page
+    player = page.locator(".dgm-explorer").first
+    player.scroll_into_view_if_needed()
+    visible = "e => Array.from(e.querySelectorAll('img')).filter(i => !i.hidden).map(i => i.src)"
+    before = player.evaluate(visible)
+    slider = player.locator("input[type=range]").first
+    box = slider.bounding_box()
+    assert box["height"] >= 24 and box["width"] >= 150, f"{rel}: slider too small to touch: {box}"
+    at_max = slider.input_value() == slider.get_attribute("max")
+    x = box["x"] + (6 if at_max else box["width"] - 6)
+    page.touchscreen.tap(x, box["y"] + box["height"] / 2)
+    page.wait_for_timeout(300)
+    after = player.evaluate(visible)
+    assert len(after) == 1 and after != before, f"{rel}: a tap did not change the figure"
+    page.wait_for_function(
+        "e => Array.from(e.querySelectorAll('img')).filter(i => !i.hidden)"
+        ".every(i => i.complete && i.naturalWidth > 0)",
+        arg=player.element_handle(),
+        timeout=10_000,
+    )
