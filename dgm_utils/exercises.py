@@ -121,6 +121,94 @@ def _grade(spec: dict, answer) -> tuple[bool, str | None]:
     return got == str(spec["answer"]).strip().lower(), mistakes.get(got)
 
 
+_WHAT = {
+    "int": "a whole number",
+    "float": "a number",
+    "array": "numbers separated by commas",
+    "set": "names separated by commas",
+    "choice": "one of the options",
+}
+
+# The page's checker: the same rules as _grade, in the browser. It reads the exercise from
+# the form's data-spec and writes the verdict into its <output>.
+_CHECK_JS = (
+    "var f=this,s=JSON.parse(f.dataset.spec),v=f.querySelector('input').value.trim(),"
+    "o=f.querySelector('output'),m=s.mistakes||{},ok=false,note,bad,x,p,g;"
+    "function num(t){t=t.trim();return /^[-+]?(\\d+\\.?\\d*|\\.\\d+)([eE][-+]?\\d+)?$/.test(t)?Number(t):NaN}"
+    "if(s.kind=='int'){x=v.replace(/^\\+/,'').replace(/\\.0*$/,'');"
+    "if(!/^-?\\d+$/.test(x))bad='This exercise expects a whole number (an int).';"
+    "else{x=x.replace(/^(-?)0+(?=\\d)/,'$1');ok=x==s.answer;note=m[x]}}"
+    "else if(s.kind=='float'){x=num(v);if(isNaN(x))bad='This exercise expects a number.';"
+    "else ok=Math.abs(x-s.answer)<=s.atol+s.rtol*Math.abs(s.answer)}"
+    "else if(s.kind=='array'){p=v.replace(/[\\[\\]()]/g,'').split(/[\\s,;]+/).filter(Boolean).map(num);"
+    "if(!p.length||p.some(isNaN))bad='Give numbers separated by commas, e.g. 0.2, 0.8.';"
+    "else if(p.length!=s.answer.length)note='Expected an array of shape ('+s.answer.length+',), got ('+p.length+',).';"
+    "else ok=p.every(function(a,i){return Math.abs(a-s.answer[i])<=s.atol})}"
+    "else if(s.kind=='set'){g=v.replace(/[{}\\[\\]'\"]/g,'').split(',').map(function(t){return t.trim()}).filter(Boolean);"
+    "if(!g.length)bad='Give names separated by commas, e.g. D, I.';"
+    "else{g=Array.from(new Set(g)).sort();ok=g.join(',')==s.answer.slice().sort().join(',');note=m[g.join(',')]}}"
+    "else{g=v.toLowerCase();if(!g)bad='Type one of the options.';else{ok=g==s.answer.toLowerCase();note=m[g]}}"
+    "o.textContent=bad?'Not checked: '+bad:ok?('Correct! '+(s.feedback||'')).trim():'Not yet. '+(note||s.hint);"
+    "return false;"
+)
+
+
+class AnswerBox:
+    """An exercise's answer box, shown by ``check(exercise_id, None)``.
+
+    Introduced in chapter 1; every chapter's exercises show one.
+
+    In a notebook the text says how to answer with :func:`check`; on the website (and in a
+    trusted notebook) an HTML form checks the answer in the page, with no kernel, by the
+    same rules and tolerance as :func:`check`, and gives the same hints.
+    """
+
+    def __init__(self, exercise_id: str, spec: dict):
+        self.exercise_id, self.spec = exercise_id, spec
+
+    def _page_spec(self) -> dict:
+        """What the page's checker needs. Whole numbers travel as strings (exact beyond 2**53)."""
+        spec, kind = self.spec, self.spec["kind"]
+        out = {"kind": kind, "hint": spec.get("hint", ""), "feedback": spec.get("feedback", "")}
+        out["mistakes"] = {
+            str(k).lower() if kind == "choice" else str(k): v
+            for k, v in spec.get("mistakes", {}).items()
+        }
+        if kind == "int":
+            out["answer"] = str(int(spec["answer"]))
+        elif kind == "float":
+            out.update(
+                answer=spec["answer"], rtol=spec.get("rtol", 1e-3), atol=spec.get("atol", 1e-9)
+            )
+        elif kind == "array":
+            out.update(answer=list(np.ravel(spec["answer"])), atol=spec.get("atol", 1e-3))
+        elif kind == "set":
+            out["answer"] = sorted(str(a).strip() for a in spec["answer"])
+        else:
+            out["answer"] = str(spec["answer"]).strip()
+        return out
+
+    def __repr__(self) -> str:
+        return (
+            f"Replace None with your answer ({_WHAT[self.spec['kind']]}) and run this cell, "
+            f'e.g. du.check("{self.exercise_id}", ...).'
+        )
+
+    def _repr_html_(self) -> str:
+        import html
+
+        ex = html.escape(self.exercise_id)
+        spec = html.escape(json.dumps(self._page_spec()))
+        return (
+            f'<form class="dgm-check" id="dgm-check-{ex}" data-spec="{spec}" '
+            f'onsubmit="{html.escape(_CHECK_JS)}">'
+            f'<label for="dgm-answer-{ex}">Your answer ({_WHAT[self.spec["kind"]]}):</label> '
+            f'<input type="text" id="dgm-answer-{ex}" autocomplete="off" spellcheck="false"> '
+            f'<button type="submit">Check</button> '
+            f'<output for="dgm-answer-{ex}" role="status" aria-live="polite"></output></form>'
+        )
+
+
 def is_correct(exercise_id: str, answer) -> bool:
     """Whether ``answer`` is right (no printing); see :func:`check`.
 
@@ -148,6 +236,11 @@ def check(exercise_id: str, answer) -> None:
     Correct! ...
     """
     spec = _spec(exercise_id)
+    if answer is None:  # not answered yet: an answer box (the website checks it in the page)
+        from IPython.display import display
+
+        display(AnswerBox(exercise_id, spec))
+        return
     try:
         ok, note = _grade(spec, answer)
     except TypeError as exc:

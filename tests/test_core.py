@@ -2,6 +2,7 @@
 
 import html
 import re
+import shutil
 import subprocess
 import sys
 
@@ -448,3 +449,72 @@ def test_no_chapter_stores_warnings_or_other_stderr():
                 assert out.get("name") != "stderr", (
                     f"{path.name} cell {i}: {''.join(out['text'])[:200]}"
                 )
+
+
+# --- answer boxes (the page's checker) ------------------------------------------------------
+def test_unanswered_check_shows_an_answer_box(capsys, monkeypatch):
+    shown = []
+    monkeypatch.setattr("IPython.display.display", lambda obj: shown.append(obj))
+    exercises.check("ch04-diamond-params", None)
+    (box,) = shown
+    html_out, text = box._repr_html_(), repr(box)
+    assert 'id="dgm-check-ch04-diamond-params"' in html_out and "<output" in html_out
+    assert "Replace None with your answer" in text and "11" not in text
+    assert capsys.readouterr().out == ""
+
+
+def _verdict_in_python(ex_id, typed):
+    """What check() says for what a reader would type into the page's box."""
+    import contextlib
+    import io
+
+    kind = exercises._spec(ex_id)["kind"]
+    try:
+        value = {
+            "int": lambda t: int(t) if t.lstrip("+-").isdigit() else float(t),
+            "float": float,
+            "set": lambda t: {s.strip() for s in t.split(",") if s.strip()},
+            "choice": str,
+        }[kind](typed)
+    except ValueError:
+        return "Not checked"
+    buf = io.StringIO()
+    with contextlib.redirect_stdout(buf):
+        exercises.check(ex_id, value)
+    return buf.getvalue().strip()
+
+
+@pytest.mark.skipif(shutil.which("node") is None, reason="needs Node.js to run the page's checker")
+def test_the_page_checker_agrees_with_check_on_every_exercise():
+    # For each exercise: the right answer, a recorded mistake, a wrong value and junk, typed
+    # as a reader would; the page must give the same verdict and the same message as check().
+    import json
+    import subprocess
+
+    cases = []
+    for ex_id in exercises.exercise_ids():
+        spec = exercises._spec(ex_id)
+        right = ", ".join(spec["answer"]) if spec["kind"] == "set" else str(spec["answer"])
+        typed = [right, *list(spec.get("mistakes", {}))[:2], "12345", "not an answer"]
+        if spec["kind"] == "set":
+            typed = [right, *list(spec.get("mistakes", {}))[:2], "zzz"]
+        for t in typed:
+            cases.append((ex_id, t))
+    script = [
+        "function check(spec, value){var out={textContent:''};var f={dataset:{spec:spec},"
+        "querySelector:function(q){return q=='input'?{value:value}:out}};"
+        "(function(){" + exercises._CHECK_JS + "}).call(f);return out.textContent}"
+    ]
+    for ex_id, t in cases:
+        spec = json.dumps(exercises.AnswerBox(ex_id, exercises._spec(ex_id))._page_spec())
+        script.append(f"console.log(JSON.stringify(check({json.dumps(spec)}, {json.dumps(t)})))")
+    out = subprocess.run(
+        ["node", "-e", "\n".join(script)], capture_output=True, text=True, check=True
+    )
+    page = [json.loads(line) for line in out.stdout.splitlines()]
+    assert len(page) == len(cases)
+    for (ex_id, t), verdict in zip(cases, page, strict=True):
+        kernel = _verdict_in_python(ex_id, t)
+        assert verdict.split(" ")[0] == kernel.split(" ")[0], (ex_id, t, verdict, kernel)
+        if not verdict.startswith("Not checked"):
+            assert verdict == kernel, (ex_id, t)
