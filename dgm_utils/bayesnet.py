@@ -596,9 +596,9 @@ class BayesianNetwork:
             Unknown variable or state, a variable both queried and observed, or evidence of
             probability zero (detected whenever the query depends on that evidence, or a single
             CPT gives it probability zero). With variable elimination, also when the largest
-            intermediate factor would exceed :data:`MAX_FACTOR_BYTES` (256 MiB): this is
-            checked while planning, before anything is computed, and the message gives the
-            factor's size.
+            intermediate factor would exceed ``dgm_utils.bayesnet.MAX_FACTOR_BYTES``
+            (256 MiB): this is checked while planning, before anything is computed, and the
+            message gives the factor's size.
         """
         variables = self._check_variables(variables, "variables")
         if not variables:
