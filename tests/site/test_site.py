@@ -512,3 +512,33 @@ def test_phone_explorer_by_touch(phone_visits, rel):
         arg=player.element_handle(),
         timeout=10_000,
     )
+
+
+@pytest.mark.parametrize("rel", _chapter_pages())
+def test_exercise_answers_are_checked_on_the_page(visits, rel):
+    """Every checkable exercise has an answer box that checks in the browser, no kernel:
+    a right answer, a wrong one and a malformed one each get check()'s verdict."""
+    import json
+
+    page = visits(rel).page
+    text = page.locator("body").inner_text()
+    assert "Not checked" not in text and "None)  # replace" not in text, rel
+    boxes = page.locator("form.dgm-check")
+    assert boxes.count() >= page.locator(".exercise").count() - 1, f"{rel}: exercises without a box"
+    box = boxes.first
+    box.scroll_into_view_if_needed()
+    spec = json.loads(box.get_attribute("data-spec"))
+    right = ", ".join(spec["answer"]) if spec["kind"] == "set" else str(spec["answer"])
+    wrong = "zzz" if spec["kind"] in ("set", "choice") else "12345"
+
+    def verdict(typed: str) -> str:
+        box.locator("input").fill(typed)
+        box.locator("button").click()
+        return box.locator("output").inner_text()
+
+    assert verdict(right).startswith("Correct!"), rel
+    assert verdict(wrong).startswith("Not yet."), rel
+    if spec["kind"] in ("int", "float"):
+        assert verdict("twelve").startswith("Not checked:"), rel
+    box.locator("input").press("Enter")  # the keyboard submits too
+    assert box.locator("output").inner_text(), rel
