@@ -542,3 +542,13 @@ def test_exercise_answers_are_checked_on_the_page(visits, rel):
         assert verdict("twelve").startswith("Not checked:"), rel
     box.locator("input").press("Enter")  # the keyboard submits too
     assert box.locator("output").inner_text(), rel
+
+
+@pytest.mark.parametrize("rel", _chapter_pages())
+def test_the_code_shown_is_not_plumbing(visits, rel):
+    """Glue calls record numbers for the prose; the page's code boxes leave them out."""
+    page = visits(rel).page
+    shown = page.locator("div.cell_input").all_inner_texts()
+    assert shown, f"{rel}: no code shown"
+    assert not [c for c in shown if "glue(" in c or "import glue" in c], rel
+    assert "du.check(" not in "".join(shown), rel
