@@ -552,3 +552,10 @@ def test_the_code_shown_is_not_plumbing(visits, rel):
     assert shown, f"{rel}: no code shown"
     assert not [c for c in shown if "glue(" in c or "import glue" in c], rel
     assert "du.check(" not in "".join(shown), rel
+
+
+@pytest.mark.parametrize("rel", _chapter_pages())
+def test_exercises_are_numbered_within_their_chapter(visits, rel):
+    chapter = int(Path(rel).name[:2])
+    numbers = visits(rel).page.locator(".exercise .caption-number").all_inner_texts()
+    assert numbers and numbers[0].strip() == f"Exercise {chapter}.1", (rel, numbers[:2])
