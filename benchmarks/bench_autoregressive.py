@@ -76,7 +76,7 @@ def nade_timing() -> list[dict]:
     for n, h, batch, repeats in [(64, 64, 450, 20), (256, 256, 64, 5), (784, 500, 16, 5)]:
         g = torch.Generator().manual_seed(SEED)
         model = NADE(n, h, generator=g)
-        x = torch.bernoulli(torch.full((batch, n), 0.3), generator=g)
+        x = torch.bernoulli(torch.full((batch, n), 0.3, dtype=torch.float64), generator=g)
         fast = best_ms(lambda model=model, x=x: model.log_prob(x), repeats)
         slow = best_ms(lambda model=model, x=x: nade_logits_naive(model, x), repeats)
         cumsum = best_ms(lambda model=model, x=x: nade_logits_cumsum(model, x), repeats)

@@ -39,7 +39,7 @@ def bare_loop(X_fit: np.ndarray) -> float:
     vae = du.VAE(64, 2, HIDDEN)  # only its two nn.Sequential are used
     enc, dec = vae.encoder, vae.decoder
     opt = torch.optim.Adam(vae.parameters(), lr=LR)
-    X = torch.as_tensor(X_fit, dtype=torch.float32)
+    X = torch.as_tensor(X_fit, dtype=torch.float64)
     prior = Independent(Normal(torch.zeros(2), torch.ones(2)), 1)
     start = time.perf_counter()
     for _ in range(EPOCHS):
@@ -74,7 +74,7 @@ def main() -> None:
     )
     bare = bare_loop(X_fit)
 
-    x_test = torch.as_tensor(X_test, dtype=torch.float32)
+    x_test = torch.as_tensor(X_test, dtype=torch.float64)
     start = time.perf_counter()
     with torch.no_grad():
         iwae = vae.iwae_bound(x_test, 1000, generator=torch.Generator().manual_seed(0)).mean()
