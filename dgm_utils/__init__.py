@@ -18,7 +18,7 @@ _EXPORTS: dict[str, tuple[str, ...]] = {
     "widgets": ("Explorer", "explore"),
     "exercises": ("check",),
     "notebook": ("glue",),
-    "mixtures": ("BernoulliMixture", "GaussianMixture"),
+    "mixtures": ("BernoulliMixture", "GaussianMixture", "gaussian_m_step"),
     "discrete": (
         "num_params_joint",
         "num_params_independent",

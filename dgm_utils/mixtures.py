@@ -26,7 +26,7 @@ from ._validation import (
     describe,
 )
 
-__all__ = ["BernoulliMixture", "GaussianMixture"]
+__all__ = ["BernoulliMixture", "GaussianMixture", "gaussian_m_step"]
 
 # Added to every component's soft count so that an empty component never divides 0 by 0.
 _EPS_COUNT = 10 * np.finfo(np.float64).eps
@@ -734,10 +734,9 @@ class GaussianMixture(_BaseMixture):
         return np.stack([solve_triangular(c, eye, lower=True).T for c in chol])
 
     def _m_step(self, X: np.ndarray, resp: np.ndarray) -> None:
-        counts = resp.sum(axis=0) + _EPS_COUNT
-        self._set_weights_from_counts(counts, X.shape[0])
-        self.means_ = (resp.T @ X) / counts[:, None]
-        self.covariances_ = self._weighted_covariances(X, resp, counts, self.means_)
+        self.weights_, self.means_, self.covariances_ = gaussian_m_step(
+            X, resp, reg_covar=self.reg_covar
+        )
         self.precisions_cholesky_ = self._precisions_cholesky(self.covariances_)
 
     def _log_prob_components(self, X: np.ndarray) -> np.ndarray:
@@ -765,3 +764,50 @@ class GaussianMixture(_BaseMixture):
         chol = np.linalg.cholesky(self.covariances_)
         eps = rng.standard_normal((z.shape[0], self.means_.shape[1]))
         return self.means_[z] + np.einsum("nij,nj->ni", chol[z], eps)
+
+
+def gaussian_m_step(
+    X: np.ndarray, resp: np.ndarray, reg_covar: float = 1e-6
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The M-step of EM for a mixture of full-covariance Gaussians.
+
+    Introduced in chapter 7, Continuous variables. The fits one would make if each
+    sample's component were observed, with sample ``n`` counted with weight
+    ``resp[n, k]`` in component ``k``. :class:`GaussianMixture` calls it at every
+    iteration.
+
+    Parameters
+    ----------
+    X : array of shape (n_samples, n_features)
+        The data.
+    resp : array of shape (n_samples, n_components)
+        Responsibilities ``p(z=k | x_n)`` from the E-step; each row sums to 1.
+    reg_covar : float, default 1e-6
+        Added to the diagonal of every covariance, so that none is singular.
+
+    Returns
+    -------
+    weights : array of shape (n_components,)
+    means : array of shape (n_components, n_features)
+    covariances : array of shape (n_components, n_features, n_features)
+
+    Examples
+    --------
+    >>> X = np.array([[0.0], [1.0], [10.0]])
+    >>> resp = np.array([[1.0, 0.0], [1.0, 0.0], [0.0, 1.0]])
+    >>> weights, means, covs = gaussian_m_step(X, resp, reg_covar=0.0)
+    >>> weights.round(3), means.ravel().round(3), covs.ravel().round(3)
+    (array([0.667, 0.333]), array([ 0.5, 10. ]), array([0.25, 0.  ]))
+    """
+    X, resp = np.asarray(X, dtype=np.float64), np.asarray(resp, dtype=np.float64)
+    counts = resp.sum(axis=0) + _EPS_COUNT  # N_k, the soft number of samples of k
+    weights = counts / X.shape[0]  # pi_k = N_k / N
+    weights /= weights.sum()
+    means = (resp.T @ X) / counts[:, None]  # mu_k = sum_n r_nk x_n / N_k
+    d = X.shape[1]
+    covariances = np.empty((len(counts), d, d))
+    for k, mean in enumerate(means):
+        diff = X - mean  # Sigma_k = sum_n r_nk (x_n - mu_k)(x_n - mu_k)^T / N_k
+        covariances[k] = (resp[:, k, None] * diff).T @ diff / counts[k]
+    covariances[:, np.arange(d), np.arange(d)] += reg_covar
+    return weights, means, covariances

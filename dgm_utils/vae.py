@@ -5,9 +5,9 @@ The generative model is the lecture's
     Z ~ N(0, I),    X | Z = z ~ p_theta(x | z),
 
 where p_theta(x | z) is a product of Bernoullis with logits given by a network (binary data)
-or a diagonal Gaussian N(mu_theta(z), diag(exp(sigma_phi(z)))^2) (real data). However deep the
+or a diagonal Gaussian N(mu_theta(z), diag(exp(sigma_theta(z)))^2) (real data). However deep the
 networks are, for a fixed z the conditional keeps this simple form; only the marginal
-p(x) = integral of p(x | z) p(z) dz is complex. Inference uses a Gaussian encoder q(z | x),
+p(x) = integral of p(x | z) p(z) dz is complex. Inference uses a Gaussian encoder q_phi(z | x),
 and the model is trained by maximising the evidence lower bound (ELBO) of
 Kingma & Welling (2014); the importance-weighted bound of Burda et al. (2016) tightens it.
 
@@ -58,8 +58,8 @@ class VAE(nn.Module):
     * ``likelihood="bernoulli"``: ``p(x | z) = prod_i Bernoulli(x_i; logits_i(z))``, for
       binary data such as the binarised digits;
     * ``likelihood="gaussian"``: ``p(x | z) = N(x; mu(z), diag(exp(log_sigma(z)))^2)``, the
-      lecture's ``N(mu_theta(z), exp(sigma_phi(z)))`` with ``exp(sigma_phi(z))`` read as the
-      standard deviation.
+      lecture's ``N(mu_theta(z), exp(sigma_theta(z)))`` with ``exp(sigma_theta(z))`` read as
+      the standard deviation (theta: decoder parameters; phi: encoder parameters).
 
     The encoder is ``q(z | x) = N(z; m(x), diag(exp(s(x)))^2)``. Encoder and decoder are
     multilayer perceptrons with the hidden widths ``hidden`` (the decoder mirrors the

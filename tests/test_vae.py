@@ -352,8 +352,9 @@ def test_exercise_answers_are_accepted_and_computed_independently():
     assert set(answers) == {
         "ch07-gaussian-params",
         "ch07-mixture-posterior",
+        "ch07-mixture-boundary",
+        "ch07-elbo-gap",
         "ch07-uniform-marginal",
-        "ch07-decoder-params",
         "ch07-which-gaussian",
     }
     d = 64
@@ -363,10 +364,19 @@ def test_exercise_answers_are_accepted_and_computed_independently():
     a, b, s, x = -1.0, 1.0, 0.5, 1.0
     marginal, _ = integrate.quad(lambda z: stats.norm.pdf(x, z, s) / (b - a), a, b)
     assert du.exercises.is_correct("ch07-uniform-marginal", marginal)
-    vae = VAE(64, 2, (256, 128))
-    assert du.exercises.is_correct(
-        "ch07-decoder-params", sum(p.numel() for p in vae.decoder.parameters())
-    )
+    # the boundary: where the two weighted components are equal, found by a root finder
+    from scipy.optimize import brentq
+
+    boundary = brentq(lambda t: 0.3 * stats.norm.pdf(t, 3, 1) - 0.7 * stats.norm.pdf(t), 0, 3)
+    assert du.exercises.is_correct("ch07-mixture-boundary", boundary)
+    # the ELBO's gap for q = (0.5, 0.5), as log p(x) - ELBO and as KL(q || p(z | x))
+    q = np.array([0.5, 0.5])
+    gap = np.log(joint.sum()) - np.sum(q * (np.log(joint) - np.log(q)))
+    kl = np.sum(q * np.log(q / (joint / joint.sum())))
+    assert abs(gap - kl) < 1e-12
+    assert du.exercises.is_correct("ch07-elbo-gap", gap)
+    post = joint / joint.sum()
+    assert not du.exercises.is_correct("ch07-elbo-gap", np.sum(post * np.log(post / q)))
     assert du.exercises.is_correct("ch07-which-gaussian", {"p(z)", "p(x|z)", "q(z|x)"})
     assert not du.exercises.is_correct("ch07-which-gaussian", {"p(z)", "p(x|z)", "q(z|x)", "p(x)"})
 
