@@ -553,7 +553,7 @@ def plot_logistic_plane(
     Introduced in chapter 5, Generative versus discriminative. Shades the probability in
     bands of 0.1, draws the equal-probability contours at ``levels`` (straight lines, all
     parallel), the decision boundary ``p = 0.5`` in black, and the direction of
-    ``(alpha_1, alpha_2)`` as a green arrow from the origin.
+    ``(alpha_1, alpha_2)`` as a bluish-green arrow from the origin.
 
     Parameters
     ----------
