@@ -1108,3 +1108,67 @@ def random_network(
         rows = rng.dirichlet(np.full(int(card[i]), alpha), size=math.prod(shape))
         cpts[names[i]] = rows.reshape(*shape, int(card[i]))
     return BayesianNetwork(parents, cpts)
+
+
+# ---------------------------------------------------------------------- readable versions
+
+
+def ancestral_sample(net: BayesianNetwork, n: int, rng: np.random.Generator) -> np.ndarray:
+    """Ancestral sampling written for reading: the algorithm of :meth:`BayesianNetwork.sample`.
+
+    Introduced in chapter 4, Bayesian networks. Visit the nodes in topological order and draw
+    each from the CPT row that its parents' (already drawn) states select, by the inverse CDF
+    of that row. For ``n`` up to 32,768 it returns exactly the samples of
+    ``net.sample(n, rng)`` from the same generator state; ``sample`` is the faster version.
+
+    Parameters
+    ----------
+    net : BayesianNetwork
+    n : int
+        Number of samples.
+    rng : numpy.random.Generator
+
+    Returns
+    -------
+    X : array of shape (n, len(net.nodes)) of state indices, columns in ``net.nodes`` order
+    """
+    X = np.zeros((n, len(net.nodes)), dtype=np.intp)
+    column = {v: j for j, v in enumerate(net.nodes)}
+    u = rng.random((len(net.nodes), n))  # one uniform number per node and sample
+    for v, u_v in zip(net.topological_order(), u, strict=True):
+        parent_states = tuple(X[:, column[p]] for p in net.parents[v])
+        rows = net.cpts[v][parent_states]  # the CPT row of each sample
+        cdf = np.cumsum(np.broadcast_to(rows, (n, net.cardinality[v])), axis=1)
+        X[:, column[v]] = (u_v[:, None] >= cdf[:, :-1]).sum(axis=1)  # inverse CDF
+    return X
+
+
+def enumerate_query(net: BayesianNetwork, variables, evidence=None) -> np.ndarray:
+    """p(variables | evidence) by enumeration, written for reading: the definition.
+
+    Introduced in chapter 4, Bayesian networks. Sums the joint probability, a product of CPT
+    entries, over every assignment of the unobserved variables, then normalises. Agrees with
+    ``net.query(variables, evidence)``; its cost is exponential in the number of unobserved
+    variables, so use it on small networks only.
+
+    Parameters
+    ----------
+    net : BayesianNetwork
+    variables : str or list of str
+    evidence : dict of str -> state (name or index), optional
+
+    Returns
+    -------
+    table : array of shape (card(v) for v in variables), summing to 1
+    """
+    variables = [variables] if isinstance(variables, str) else list(variables)
+    evidence = net._check_evidence(evidence)  # state names -> indices
+    hidden = [v for v in net.nodes if v not in evidence]
+    table = np.zeros([net.cardinality[v] for v in variables])
+    for values in itertools.product(*[range(net.cardinality[v]) for v in hidden]):
+        x = {**evidence, **dict(zip(hidden, values, strict=True))}  # one full assignment
+        table[tuple(x[v] for v in variables)] += net.joint_prob(x)
+    return table / table.sum()
+
+
+__all__ += ["ancestral_sample", "enumerate_query"]

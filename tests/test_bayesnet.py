@@ -743,8 +743,7 @@ def test_exercise_answers_are_accepted():
     )
     assert exercises.is_correct("ch04-diamond-params", diamond.num_params())
     assert not exercises.is_correct("ch04-diamond-params", 31)
-    p = STUDENT.joint_prob({"D": "hard", "I": "low", "G": "C", "S": "low", "L": "weak"})
-    assert exercises.is_correct("ch04-full-assignment", p)
+    assert exercises.is_correct("ch04-sat-marginal", float(STUDENT.query("S")[1]))
     separated = {v for v in ["I", "S", "L"] if STUDENT.is_d_separated("D", v, given="G")}
     assert exercises.is_correct("ch04-dsep-given-grade", separated)
     assert not exercises.is_correct("ch04-dsep-given-grade", {"I", "L"})
