@@ -214,7 +214,7 @@ def plot_pixel_order(order, shape=(8, 8), ax=None, *, image=None, title: str | N
     Parameters
     ----------
     order : array of shape (height * width,)
-        Flat pixel indices in visiting order (e.g. from ``dgm_utils.discrete.pixel_order``).
+        Flat pixel indices in visiting order (e.g. from ``dgm_utils.binary_densities.pixel_order``).
     shape : tuple of int, default (8, 8)
     ax : matplotlib Axes, optional
     image : array of shape (height * width,), optional

@@ -11,9 +11,10 @@ from scipy.stats import chisquare
 from sklearn.linear_model import LogisticRegression
 
 from dgm_utils import exercises
-from dgm_utils.autoregressive import FVSBN, NADE, fit_digit_models
+from dgm_utils.autoregressive import FVSBN, NADE
+from dgm_utils.binary_densities import BinaryMarkovChain, IndependentBernoulli
 from dgm_utils.datasets import load_binarized_digits, split_validation
-from dgm_utils.discrete import BinaryMarkovChain, IndependentBernoulli
+from dgm_utils.experiments import fit_digit_models
 from dgm_utils.mixtures import BernoulliMixture
 from dgm_utils.neural import NeuralClassifier
 from dgm_utils.training import train

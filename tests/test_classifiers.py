@@ -12,6 +12,7 @@ from sklearn.naive_bayes import BernoulliNB, GaussianNB
 
 import dgm_utils as du
 from dgm_utils import classifiers as clf
+from dgm_utils import spam_corpus
 from dgm_utils.exercises import is_correct
 
 
@@ -432,8 +433,14 @@ def test_spam_posterior_brute_force_and_calibrated():
             lik = prior / 3
             for phrase in {
                 w for t in clf.SPAM_TOPICS.values() for ws in t.values() for w in ws
-            } | set(clf._NEUTRAL_WORDS):
-                p = 0.6 if phrase in words else 0.35 if phrase in clf._NEUTRAL_WORDS else 0.04
+            } | set(spam_corpus._NEUTRAL_WORDS):
+                p = (
+                    0.6
+                    if phrase in words
+                    else 0.35
+                    if phrase in spam_corpus._NEUTRAL_WORDS
+                    else 0.04
+                )
                 on = x[vocab.index(phrase.split()[0])]
                 lik *= p if on else 1 - p
             total[int(cls == "spam")] += lik

@@ -518,3 +518,29 @@ def test_the_page_checker_agrees_with_check_on_every_exercise():
         assert verdict.split(" ")[0] == kernel.split(" ")[0], (ex_id, t, verdict, kernel)
         if not verdict.startswith("Not checked"):
             assert verdict == kernel, (ex_id, t)
+
+
+def test_moved_names_still_import_from_their_old_modules():
+    """discrete.py was split by concept and fit_digit_models moved to experiments.py; the
+    old import paths (and chapter 5's ``clf.make_spam_corpus``) give the very same objects."""
+    from dgm_utils import (
+        autoregressive,
+        binary_densities,
+        classifiers,
+        counting,
+        datasets,
+        discrete,
+        evaluation,
+        experiments,
+        joint_table,
+        spam_corpus,
+    )
+
+    assert discrete.JointTable is joint_table.JointTable is du.JointTable
+    assert discrete.pixel_order is binary_densities.pixel_order is du.pixel_order
+    assert discrete.num_params_joint is counting.num_params_joint is du.num_params_joint
+    assert autoregressive.fit_digit_models is experiments.fit_digit_models
+    assert du.fit_digit_models is experiments.fit_digit_models
+    assert classifiers.make_spam_corpus is spam_corpus.make_spam_corpus
+    assert classifiers.learning_curves is evaluation.learning_curves
+    assert classifiers.hide_features is datasets.hide_features

@@ -1,4 +1,4 @@
-"""Tests of dgm_utils.discrete against brute force, plain numpy and torch.distributions."""
+"""Tests of dgm_utils.counting, joint_table and binary_densities against brute force, plain numpy and torch.distributions."""
 
 from __future__ import annotations
 
@@ -12,16 +12,14 @@ from scipy import stats
 from sklearn.exceptions import NotFittedError
 
 import dgm_utils as du
-from dgm_utils.discrete import (
-    BinaryMarkovChain,
-    IndependentBernoulli,
-    JointTable,
+from dgm_utils.binary_densities import BinaryMarkovChain, IndependentBernoulli, pixel_order
+from dgm_utils.counting import (
     chain_rule_param_counts,
     num_params_independent,
     num_params_joint,
     num_params_markov_chain,
-    pixel_order,
 )
+from dgm_utils.joint_table import JointTable
 
 # ----------------------------------------------------------------------------------------
 # Parameter counts
@@ -447,7 +445,7 @@ def test_pixel_orders():
     np.testing.assert_array_equal(pixel_order("column-major", (2, 3)), [0, 3, 1, 4, 2, 5])
     np.testing.assert_array_equal(pixel_order("snake", (3, 2)), [0, 1, 3, 2, 4, 5])
     np.testing.assert_array_equal(pixel_order("snake-column", (2, 3)), [0, 3, 4, 1, 2, 5])
-    for kind in du.discrete.PIXEL_ORDERS:
+    for kind in du.binary_densities.PIXEL_ORDERS:
         order = pixel_order(kind, (8, 8))
         assert sorted(order) == list(range(64))
         if kind.startswith("snake"):
