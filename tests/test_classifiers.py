@@ -311,9 +311,18 @@ def test_wrong_number_of_features_at_predict(make):
         model.predict([[0, 1, 1]])
 
 
-def test_not_fitted_error_is_value_and_attribute_error():
-    assert issubclass(clf.NotFittedError, ValueError)
-    assert issubclass(clf.NotFittedError, AttributeError)
+@pytest.mark.parametrize("make", MODELS)
+def test_unfitted_model_is_caught_as_scikit_learn_callers_expect(make):
+    """Code written for scikit-learn catches an unfitted model as ValueError or
+    AttributeError, and sklearn's own check_is_fitted agrees the model is not fitted."""
+    from sklearn.utils.validation import check_is_fitted
+
+    for caught in (ValueError, AttributeError):
+        with pytest.raises(caught):
+            make().predict([[0, 1]])
+    with pytest.raises(clf.NotFittedError):
+        check_is_fitted(make())
+    check_is_fitted(make().fit([[0, 1], [1, 0], [1, 1], [0, 0]], [0, 1, 1, 0]))
 
 
 # ------------------------------------------------------------------ helpers
