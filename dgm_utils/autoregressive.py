@@ -38,7 +38,7 @@ from ._validation import (
     check_generator,
     check_int,
     check_sample_size,
-    describe,
+    check_tensor,
 )
 
 __all__ = ["FVSBN", "NADE"]
@@ -61,32 +61,19 @@ class _BinaryAutoregressive(nn.Module):
 
     def _check_x(self, x) -> torch.Tensor:
         """Return ``x`` as a tensor of the parameters' dtype and device, or raise."""
-        expected = f"(batch, {self.n_dims})"
-        if not isinstance(x, torch.Tensor):
-            raise TypeError(
-                f"x must be a torch.Tensor of shape {expected} holding 0./1. floats, got "
-                f"{describe(x)}. Convert with torch.as_tensor(x, dtype=torch.float64)."
-            )
-        if not torch.is_floating_point(x):
-            raise TypeError(
-                f"x must be a floating-point tensor of 0./1. values, got dtype {x.dtype}. "
-                "Convert with x.float()."
-            )
-        if x.ndim != 2 or x.shape[1] != self.n_dims:
-            hint = " For one image use x[None, :]." if x.ndim == 1 else ""
-            raise ValueError(
-                f"Expected x of shape {expected} for this {type(self).__name__} with n_dims="
-                f"{self.n_dims}, got {tuple(x.shape)}.{hint}"
-            )
-        bad = (x != 0) & (x != 1)  # also catches NaN
-        if bad.any():
-            values = torch.unique(x[bad])[:5].tolist()
-            raise ValueError(
-                f"x must be binary (0/1 values), got values such as {values}. Binarise first, "
-                "e.g. (x > 0.5).float()."
-            )
         p = self._param()
-        return x.to(dtype=p.dtype, device=p.device)
+        return check_tensor(
+            x,
+            "x",
+            n_features=self.n_dims,
+            dtype=p.dtype,
+            device=p.device,
+            accept="tensor",
+            what=f" for this {type(self).__name__} with n_dims={self.n_dims}",
+            one_row_hint="For one image use x[None, :].",
+            allow_empty=True,
+            binary=True,
+        )
 
     def conditionals(self, x: torch.Tensor) -> Independent:
         r"""The n conditionals :math:`p(x_i \mid x_{<i})` as one ``torch.distributions`` object.

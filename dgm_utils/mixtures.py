@@ -94,8 +94,7 @@ class _BaseMixture(DensityMixin, BaseEstimator):
         check_int(self.max_iter, "max_iter", minimum=0)
         check_float(self.tol, "tol", low=0.0)
         check_int(self.n_init, "n_init", minimum=1)
-        if not isinstance(self.random_state, np.random.Generator):
-            check_rng(self.random_state, "random_state")
+        check_rng(self.random_state, "random_state")  # draws nothing: fit makes its own
 
     # ------------------------------------------------------------------ fitting
     def fit(self, X, y=None):

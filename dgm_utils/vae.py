@@ -32,6 +32,7 @@ from ._validation import (
     check_in,
     check_int,
     check_sample_size,
+    check_tensor,
     describe,
 )
 
@@ -156,39 +157,17 @@ class VAE(nn.Module):
     def _check_x(self, x, name: str = "x") -> torch.Tensor:
         """``x`` as a float tensor of shape (batch, x_dim) on the model's device, or raise."""
         ref = self._param()
-        if isinstance(x, torch.Tensor):
-            t = x
-        elif isinstance(x, np.ndarray):
-            if not (np.issubdtype(x.dtype, np.number) or np.issubdtype(x.dtype, np.bool_)):
-                raise TypeError(f"{name} must hold numbers, got {describe(x)}.")
-            t = torch.as_tensor(x)
-        else:
-            raise TypeError(
-                f"{name} must be a torch.Tensor or numpy array of shape (batch, {self.x_dim}), "
-                f"got {describe(x)}."
-            )
-        if t.ndim != 2 or t.shape[1] != self.x_dim:
-            hint = " For one example use x[None, :]." if t.ndim == 1 else ""
-            what = " (binarised 8x8 digits)" if self.x_dim == 64 else ""
-            raise ValueError(
-                f"Expected {name} of shape (batch, {self.x_dim}){what}, got {tuple(t.shape)}.{hint}"
-            )
-        if t.shape[0] == 0:
-            raise ValueError(f"{name} must hold at least one example, got shape {tuple(t.shape)}.")
-        if t.is_complex():
-            raise TypeError(f"{name} must be real, got {describe(t)}.")
-        t = t.to(device=ref.device, dtype=ref.dtype)
-        if not torch.isfinite(t).all():
-            i, j = (~torch.isfinite(t)).nonzero()[0].tolist()
-            raise ValueError(f"{name} contains NaN or infinite values, first at [{i}, {j}].")
-        if self.likelihood == "bernoulli" and not ((t == 0) | (t == 1)).all():
-            bad = t[(t != 0) & (t != 1)].unique()[:5].tolist()
-            raise ValueError(
-                f"The Bernoulli decoder needs binary {name} (0/1 values), got values such as "
-                f"{[round(v, 4) for v in bad]}. Binarise first, e.g. (x > 0.5).float(), or use "
-                'likelihood="gaussian" for real-valued data.'
-            )
-        return t
+        return check_tensor(
+            x,
+            name,
+            n_features=self.x_dim,
+            dtype=ref.dtype,
+            device=ref.device,
+            what=" (binarised 8x8 digits)" if self.x_dim == 64 else "",
+            binary=self.likelihood == "bernoulli",
+            binary_hint="The Bernoulli decoder needs them: binarise first, e.g. "
+            '(x > 0.5).float(), or use likelihood="gaussian" for real-valued data.',
+        )
 
     def _check_z(self, z) -> torch.Tensor:
         if not isinstance(z, torch.Tensor):

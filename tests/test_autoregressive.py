@@ -237,7 +237,7 @@ def test_trained_fvsbn_matches_sklearn_logistic_regressions():
         (torch.zeros(4), ValueError, r"got \(4,\)\. For one image use x\[None, :\]"),
         (torch.zeros(2, 2, 4), ValueError, r"shape \(batch, 4\)"),
         (torch.tensor([[0.0, 0.5, 1.0, 1.0]]), ValueError, r"binary.*0\.5"),
-        (torch.tensor([[0.0, float("nan"), 1.0, 1.0]]), ValueError, "binary"),
+        (torch.tensor([[0.0, float("nan"), 1.0, 1.0]]), ValueError, r"NaN.*first at \[0, 1\]"),
     ],
 )
 def test_bad_x_raises_a_helpful_error(model, x, error, match):

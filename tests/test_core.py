@@ -544,3 +544,30 @@ def test_moved_names_still_import_from_their_old_modules():
     assert classifiers.make_spam_corpus is spam_corpus.make_spam_corpus
     assert classifiers.learning_curves is evaluation.learning_curves
     assert classifiers.hide_features is datasets.hide_features
+
+
+def test_check_tensor_is_the_one_validator_of_model_data():
+    import torch
+
+    from dgm_utils._validation import check_tensor
+
+    x = np.array([[0, 1, 1], [1, 0, 0]], dtype=np.uint8)
+    t = check_tensor(x, "x", n_features=3, dtype=torch.float64, binary=True)
+    assert t.dtype == torch.float64 and torch.equal(t, torch.as_tensor(x, dtype=torch.float64))
+    with pytest.raises(TypeError, match=r"torch.Tensor of shape \(batch, 3\)"):
+        check_tensor(x, "x", n_features=3, accept="tensor")
+    with pytest.raises(TypeError, match="torch.Tensor or numpy array"):
+        check_tensor([[0, 1, 1]], "x", n_features=3)
+    assert check_tensor([[0, 1, 1]], "x", accept="array_like").shape == (1, 3)
+    with pytest.raises(ValueError, match=r"x has 0 samples \(shape \(0, 3\)\)"):
+        check_tensor(np.zeros((0, 3)), "x")
+    assert check_tensor(np.zeros((0, 3)), "x", allow_empty=True).shape == (0, 3)
+    with pytest.raises(ValueError, match=r"NaN or infinite values, first at \[1, 2\]"):
+        check_tensor(np.array([[0.0, 1, 1], [1, 0, np.inf]]), "x", binary=True)
+    with pytest.raises(
+        ValueError, match=r"x must be binary \(0/1 values\), got values such as \[2"
+    ):
+        check_tensor(x * 2, "x", binary=True)
+    # A tensor that requires grad keeps its graph: gradients can flow back to the input.
+    w = torch.zeros(2, 3, requires_grad=True)
+    assert check_tensor(w, "x").requires_grad
