@@ -22,6 +22,19 @@ def describe(x) -> str:
     return type(x).__name__
 
 
+def as_float_array(x, name: str, *, what: str = "numbers", copy: bool = False) -> np.ndarray:
+    """``x`` as a float64 array, or a TypeError that names ``name`` and what it should hold.
+
+    Strings and None are refused outright (``np.asarray("0.5", float)`` would accept one).
+    """
+    if isinstance(x, str | bytes) or x is None:
+        raise TypeError(f"{name} must be an array of {what}, got {describe(x)}.")
+    try:
+        return np.array(x, dtype=np.float64) if copy else np.asarray(x, dtype=np.float64)
+    except (TypeError, ValueError) as exc:
+        raise TypeError(f"{name} must be an array of {what}, got {describe(x)} ({exc}).") from None
+
+
 def check_int(value, name: str, *, minimum: int | None = None) -> int:
     """Return ``value`` as an int; bools and non-integers raise ``TypeError``."""
     if isinstance(value, bool) or not isinstance(value, numbers.Integral):

@@ -12,6 +12,7 @@ from collections.abc import Mapping, Sequence
 import numpy as np
 
 from ._validation import (
+    as_float_array,
     check_float,
     describe,
 )
@@ -82,14 +83,7 @@ class JointTable:
 
     def __init__(self, probs, names: Sequence[str], states: Mapping[str, Sequence] | None = None):
         names = _check_names(names)
-        if isinstance(probs, str | bytes) or probs is None:
-            raise TypeError(f"probs must be an array of probabilities, got {describe(probs)}.")
-        try:
-            arr = np.array(probs, dtype=np.float64)
-        except (TypeError, ValueError) as exc:
-            raise TypeError(
-                f"probs must be an array of numbers, got {describe(probs)} ({exc})."
-            ) from exc
+        arr = as_float_array(probs, "probs", what="probabilities", copy=True)
         if arr.ndim != len(names):
             raise ValueError(
                 f"probs has {arr.ndim} axes (shape {arr.shape}) but {len(names)} names were "
