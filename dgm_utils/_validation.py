@@ -331,6 +331,21 @@ def check_generator(generator, device=None, name: str = "generator"):
     return generator
 
 
+def sample_rng(rng, generator, where: str):
+    """The source of randomness of a torch model's ``sample(n, rng)``.
+
+    Every model samples as ``sample(n, rng)``; the torch models used to call it
+    ``generator``, and that keyword still works. Passing both is an error.
+    """
+    if generator is None:
+        return rng
+    if rng is not None:
+        raise TypeError(
+            f"{where} got both rng and generator, which name the same thing; pass rng only."
+        )
+    return generator
+
+
 def check_in(value, name: str, options: Sequence) -> None:
     """``value`` must be one of ``options``."""
     if value not in options:

@@ -39,6 +39,7 @@ from ._validation import (
     check_int,
     check_sample_size,
     check_tensor,
+    sample_rng,
 )
 
 __all__ = ["FVSBN", "NADE"]
@@ -119,7 +120,13 @@ class _BinaryAutoregressive(nn.Module):
         return self.conditionals(x).log_prob(x)
 
     @torch.no_grad()
-    def sample(self, n: int, generator: torch.Generator | None = None) -> torch.Tensor:
+    def sample(
+        self,
+        n: int,
+        rng: torch.Generator | None = None,
+        *,
+        generator: torch.Generator | None = None,
+    ) -> torch.Tensor:
         r"""Ancestral sampling: :math:`x_1 \sim p(x_1)`, then :math:`x_2 \sim p(x_2 \mid x_1)`, ...
 
         Introduced in chapter 6, Neural models. Pixel i is drawn from the same conditional
@@ -130,8 +137,10 @@ class _BinaryAutoregressive(nn.Module):
         ----------
         n : int
             Number of samples.
-        generator : torch.Generator, optional
+        rng : torch.Generator, optional
             Source of randomness (torch's global generator when omitted).
+        generator : torch.Generator, optional
+            The former name of ``rng``, still accepted.
 
         Returns
         -------
@@ -141,7 +150,7 @@ class _BinaryAutoregressive(nn.Module):
         # x, the logits of every step and its probabilities (NADE: plus (n, hidden) twice)
         width = 3 * self.n_dims + 2 * getattr(self, "hidden", 0)
         n = check_sample_size(n, "n", bytes_per_sample=width * p.element_size())
-        generator = check_generator(generator, p.device)
+        generator = check_generator(sample_rng(rng, generator, "sample()"), p.device, "rng")
         x = torch.zeros(n, self.n_dims, dtype=p.dtype, device=p.device)
         for i in range(self.n_dims):
             probs = torch.sigmoid(self.logits(x)[:, i])

@@ -254,27 +254,30 @@ class _BaseMixture(DensityMixin, BaseEstimator):
         """
         return np.argmax(self._log_joint(X), axis=1).astype(np.int64)
 
-    def sample(self, n_samples: int, rng) -> tuple[np.ndarray, np.ndarray]:
+    def sample(self, n: int, rng, *, return_latents: bool = True):
         """Ancestral sampling: draw ``z ~ Categorical(weights_)``, then ``x ~ p(x | z)``.
 
         Parameters
         ----------
-        n_samples : int
+        n : int
+            Number of samples.
         rng : numpy.random.Generator or int seed
+        return_latents : bool, default True
+            Also return the component each sample came from. True by default, as
+            ``sklearn.mixture.GaussianMixture.sample``, which returns ``(X, labels)``.
 
         Returns
         -------
-        X : array of shape (n_samples, n_features)
-        z : array of shape (n_samples,), dtype int64
+        X : array of shape (n, n_features)
+        z : array of shape (n,), dtype int64, only if ``return_latents``
             The component each sample came from.
         """
         self._check_fitted()
-        n_samples = check_sample_size(
-            n_samples, "n_samples", bytes_per_sample=self._bytes_per_sample()
-        )
+        n = check_sample_size(n, "n", bytes_per_sample=self._bytes_per_sample())
         rng = check_rng(rng)
-        z = rng.choice(self.n_components, size=n_samples, p=self.weights_).astype(np.int64)
-        return self._sample_components(z, rng), z
+        z = rng.choice(self.n_components, size=n, p=self.weights_).astype(np.int64)
+        X = self._sample_components(z, rng)
+        return (X, z) if return_latents else X
 
     def num_params(self) -> int:
         """Number of free parameters: ``K - 1`` mixing weights plus ``K`` times the

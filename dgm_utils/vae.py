@@ -34,6 +34,7 @@ from ._validation import (
     check_sample_size,
     check_tensor,
     describe,
+    sample_rng,
 )
 
 _LIKELIHOODS = ("bernoulli", "gaussian")
@@ -405,7 +406,15 @@ class VAE(nn.Module):
         return torch.cat(out)
 
     @torch.no_grad()
-    def sample(self, n: int, generator=None, *, return_latent: bool = False):
+    def sample(
+        self,
+        n: int,
+        rng: torch.Generator | None = None,
+        *,
+        return_latents: bool = False,
+        generator: torch.Generator | None = None,
+        return_latent: bool | None = None,
+    ):
         """Ancestral sampling: z ~ p(z), then x ~ p(x | z).
 
         Introduced in chapter 7, Continuous variables.
@@ -414,22 +423,26 @@ class VAE(nn.Module):
         ----------
         n : int
             Number of samples.
-        generator : torch.Generator, optional
+        rng : torch.Generator, optional
             Source of randomness (the global torch generator by default).
-        return_latent : bool, default False
+        return_latents : bool, default False
             Also return the z that produced each x.
+        generator, return_latent : optional
+            The former names of ``rng`` and ``return_latents``, still accepted.
 
         Returns
         -------
         x : Tensor of shape (n, x_dim)
             Binary (float 0/1) for the Bernoulli decoder.
-        z : Tensor of shape (n, z_dim), only if ``return_latent``
+        z : Tensor of shape (n, z_dim), only if ``return_latents``
         """
         ref = self._param()
         # z, the decoder's activations and x (with its distribution's parameters)
         width = self.z_dim + sum(self.hidden) + 3 * self.x_dim
         n = check_sample_size(n, "n", bytes_per_sample=width * ref.element_size(), minimum=1)
-        generator = self._check_generator(generator)
+        generator = self._check_generator(sample_rng(rng, generator, "sample()"))
+        if return_latent is not None:
+            return_latents = return_latent
         z = torch.randn((n, self.z_dim), generator=generator, device=ref.device, dtype=ref.dtype)
         p = self.decode(z).base_dist
         # torch.distributions' .sample() takes no generator, hence the explicit draws.
@@ -439,4 +452,4 @@ class VAE(nn.Module):
             x = p.loc + p.scale * torch.randn(
                 p.loc.shape, generator=generator, device=ref.device, dtype=ref.dtype
             )
-        return (x, z) if return_latent else x
+        return (x, z) if return_latents else x

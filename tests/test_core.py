@@ -571,3 +571,39 @@ def test_check_tensor_is_the_one_validator_of_model_data():
     # A tensor that requires grad keeps its graph: gradients can flow back to the input.
     w = torch.zeros(2, 3, requires_grad=True)
     assert check_tensor(w, "x").requires_grad
+
+
+def test_every_model_samples_as_sample_n_rng():
+    """One signature: sample(n, rng); latents only when asked (mixtures return them by
+    default, as scikit-learn's GaussianMixture.sample); the old torch keywords still work
+    and give the same draws."""
+    import inspect
+
+    import torch
+
+    X = np.random.default_rng(0).integers(0, 2, size=(40, 4))
+    torch_models = [du.FVSBN(4), du.NADE(4, hidden=3), du.VAE(4, 2, hidden=(3,))]
+    numpy_models = [
+        du.IndependentBernoulli().fit(X),
+        du.BinaryMarkovChain().fit(X),
+        du.BernoulliMixture(2, random_state=0).fit(X),
+        du.student_network(),
+    ]
+    for model in torch_models + numpy_models:
+        params = list(inspect.signature(model.sample).parameters)
+        assert params[:2] == ["n", "rng"], (type(model).__name__, params)
+    for model in torch_models:
+        a = model.sample(5, torch.Generator().manual_seed(1))
+        b = model.sample(5, generator=torch.Generator().manual_seed(1))
+        assert torch.equal(a, b) and a.shape == (5, 4)
+        with pytest.raises(TypeError, match="both rng and generator"):
+            model.sample(5, torch.Generator(), generator=torch.Generator())
+    vae = torch_models[2]
+    x, z = vae.sample(5, torch.Generator().manual_seed(1), return_latents=True)
+    x_old, z_old = vae.sample(5, generator=torch.Generator().manual_seed(1), return_latent=True)
+    assert torch.equal(x, x_old) and torch.equal(z, z_old) and z.shape == (5, 2)
+    mixture = numpy_models[2]
+    Xs, zs = mixture.sample(6, np.random.default_rng(2))
+    only_x = mixture.sample(6, np.random.default_rng(2), return_latents=False)
+    np.testing.assert_array_equal(Xs, only_x)
+    assert zs.shape == (6,) and set(zs) <= {0, 1}

@@ -365,7 +365,7 @@ def test_unfitted_and_mismatched_use(small_bmm):
         model.conditional_mean(np.zeros((1, 6)), hidden=np.zeros(5, dtype=bool))
     with pytest.raises(TypeError, match="needs rng"):
         model.sample_conditional(np.zeros((1, 6)), np.ones(6, dtype=bool))
-    with pytest.raises(ValueError, match="n_samples must be at least 0, got -1"):
+    with pytest.raises(ValueError, match="n must be at least 0, got -1"):
         model.sample(-1, np.random.default_rng(0))
     with pytest.raises(TypeError, match="rng must be a numpy.random.Generator"):
         model.sample(2, rng=None)
