@@ -52,7 +52,12 @@ class _BinaryAutoregressive(nn.Module):
     :math:`p(x_i = 1 \\mid x_{<i})`, computed from ``x[:, :i]`` only.
     """
 
-    n_dims: int
+    n_features: int
+
+    @property
+    def n_dims(self) -> int:
+        """The former name of ``n_features``, kept so that old code runs."""
+        return self.n_features
 
     def logits(self, x: torch.Tensor) -> torch.Tensor:  # pragma: no cover - abstract
         raise NotImplementedError
@@ -66,11 +71,11 @@ class _BinaryAutoregressive(nn.Module):
         return check_tensor(
             x,
             "x",
-            n_features=self.n_dims,
+            n_features=self.n_features,
             dtype=p.dtype,
             device=p.device,
             accept="tensor",
-            what=f" for this {type(self).__name__} with n_dims={self.n_dims}",
+            what=f" for this {type(self).__name__} with n_features={self.n_features}",
             one_row_hint="For one image use x[None, :].",
             allow_empty=True,
             binary=True,
@@ -85,13 +90,13 @@ class _BinaryAutoregressive(nn.Module):
 
         Parameters
         ----------
-        x : tensor of shape (batch, n_dims), 0./1. floats
+        x : tensor of shape (batch, n_features), 0./1. floats
 
         Returns
         -------
         torch.distributions.Independent
             ``Independent(Bernoulli(logits=logits), 1)``, batch shape (batch,), event shape
-            (n_dims,).
+            (n_features,).
         """
         x = self._check_x(x)
         return Independent(Bernoulli(logits=self.logits(x), validate_args=False), 1)
@@ -103,7 +108,7 @@ class _BinaryAutoregressive(nn.Module):
 
         Parameters
         ----------
-        x : tensor of shape (batch, n_dims), 0./1. floats
+        x : tensor of shape (batch, n_features), 0./1. floats
 
         Returns
         -------
@@ -144,15 +149,15 @@ class _BinaryAutoregressive(nn.Module):
 
         Returns
         -------
-        tensor of shape (n, n_dims), 0./1. floats
+        tensor of shape (n, n_features), 0./1. floats
         """
         p = self._param()
         # x, the logits of every step and its probabilities (NADE: plus (n, hidden) twice)
-        width = 3 * self.n_dims + 2 * getattr(self, "hidden", 0)
+        width = 3 * self.n_features + 2 * getattr(self, "hidden", 0)
         n = check_sample_size(n, "n", bytes_per_sample=width * p.element_size())
         generator = check_generator(sample_rng(rng, generator, "sample()"), p.device, "rng")
-        x = torch.zeros(n, self.n_dims, dtype=p.dtype, device=p.device)
-        for i in range(self.n_dims):
+        x = torch.zeros(n, self.n_features, dtype=p.dtype, device=p.device)
+        for i in range(self.n_features):
             probs = torch.sigmoid(self.logits(x)[:, i])
             x[:, i] = torch.bernoulli(probs, generator=generator)
         return x
@@ -172,7 +177,7 @@ class FVSBN(_BinaryAutoregressive):
 
     Parameters
     ----------
-    n_dims : int
+    n_features : int
         Number of binary variables (64 for the 8x8 digits).
     dtype : torch.float64 or torch.float32, default torch.float64
         The book's models are small: in float64 their training follows the same path on
@@ -180,10 +185,10 @@ class FVSBN(_BinaryAutoregressive):
 
     Attributes
     ----------
-    weight : Parameter of shape (n_dims, n_dims)
+    weight : Parameter of shape (n_features, n_features)
         Only the strictly lower triangle is used (and receives gradients).
-    bias : Parameter of shape (n_dims,)
-    mask : buffer of shape (n_dims, n_dims)
+    bias : Parameter of shape (n_features,)
+    mask : buffer of shape (n_features, n_features)
         1 strictly below the diagonal, 0 elsewhere.
 
     Examples
@@ -195,30 +200,30 @@ class FVSBN(_BinaryAutoregressive):
     torch.Size([3])
     """
 
-    def __init__(self, n_dims: int, *, dtype: torch.dtype = torch.float64):
+    def __init__(self, n_features: int, *, dtype: torch.dtype = torch.float64):
         super().__init__()
-        self.n_dims = check_int(n_dims, "n_dims", minimum=1)
+        self.n_features = check_int(n_features, "n_features", minimum=1)
         dtype = check_float_dtype(dtype)
         # Zero initialisation: every conditional starts at p = 1/2 (the problem is concave,
         # so no symmetry needs breaking).
-        self.weight = nn.Parameter(torch.zeros(self.n_dims, self.n_dims))
-        self.bias = nn.Parameter(torch.zeros(self.n_dims))
-        self.register_buffer("mask", torch.tril(torch.ones(self.n_dims, self.n_dims), -1))
+        self.weight = nn.Parameter(torch.zeros(self.n_features, self.n_features))
+        self.bias = nn.Parameter(torch.zeros(self.n_features))
+        self.register_buffer("mask", torch.tril(torch.ones(self.n_features, self.n_features), -1))
         self.to(dtype)
 
     def extra_repr(self) -> str:
-        return f"n_dims={self.n_dims}, {self.num_params()} parameters"
+        return f"n_features={self.n_features}, {self.num_params()} parameters"
 
     def logits(self, x: torch.Tensor) -> torch.Tensor:
         r"""Logit of :math:`p(x_i = 1 \mid x_{<i})` for every i: ``b + x @ (W * mask).T``.
 
         Parameters
         ----------
-        x : tensor of shape (batch, n_dims)
+        x : tensor of shape (batch, n_features)
 
         Returns
         -------
-        tensor of shape (batch, n_dims)
+        tensor of shape (batch, n_features)
         """
         # Row i of the masked W holds W_ij for j < i only: conditional i sees x_<i.
         return self.bias + x @ (self.weight * self.mask).T
@@ -246,7 +251,7 @@ class NADE(_BinaryAutoregressive):
 
     Parameters
     ----------
-    n_dims : int
+    n_features : int
         Number of binary variables.
     hidden : int
         Number of hidden units h.
@@ -258,12 +263,12 @@ class NADE(_BinaryAutoregressive):
 
     Attributes
     ----------
-    W : Parameter of shape (hidden, n_dims - 1)
+    W : Parameter of shape (hidden, n_features - 1)
         Input-to-hidden weights, column j multiplies pixel j.
     c : Parameter of shape (hidden,)
-    V : Parameter of shape (n_dims, hidden)
+    V : Parameter of shape (n_features, hidden)
         Hidden-to-output weights, row i for conditional i.
-    b : Parameter of shape (n_dims,)
+    b : Parameter of shape (n_features,)
 
     Examples
     --------
@@ -274,7 +279,7 @@ class NADE(_BinaryAutoregressive):
 
     def __init__(
         self,
-        n_dims: int,
+        n_features: int,
         hidden: int,
         *,
         generator: torch.Generator | None = None,
@@ -282,21 +287,21 @@ class NADE(_BinaryAutoregressive):
     ):
         super().__init__()
         dtype = check_float_dtype(dtype)
-        self.n_dims = check_int(n_dims, "n_dims", minimum=1)
+        self.n_features = check_int(n_features, "n_features", minimum=1)
         self.hidden = check_int(hidden, "hidden", minimum=1)
         check_generator(generator, "cpu")  # initial weights are drawn on the CPU
 
         # Uniform(-1/sqrt(fan_in), 1/sqrt(fan_in)) as torch.nn.Linear; the random W breaks
         # the symmetry between hidden units.
-        self.W = nn.Parameter(torch.empty(self.hidden, self.n_dims - 1, dtype=dtype))
+        self.W = nn.Parameter(torch.empty(self.hidden, self.n_features - 1, dtype=dtype))
         self.c = nn.Parameter(torch.zeros(self.hidden, dtype=dtype))
-        self.V = nn.Parameter(torch.empty(self.n_dims, self.hidden, dtype=dtype))
-        self.b = nn.Parameter(torch.zeros(self.n_dims, dtype=dtype))
-        uniform_(self.W, 1.0 / math.sqrt(max(self.n_dims - 1, 1)), generator)
+        self.V = nn.Parameter(torch.empty(self.n_features, self.hidden, dtype=dtype))
+        self.b = nn.Parameter(torch.zeros(self.n_features, dtype=dtype))
+        uniform_(self.W, 1.0 / math.sqrt(max(self.n_features - 1, 1)), generator)
         uniform_(self.V, 1.0 / math.sqrt(self.hidden), generator)
 
     def extra_repr(self) -> str:
-        return f"n_dims={self.n_dims}, hidden={self.hidden}, {self.num_params()} parameters"
+        return f"n_features={self.n_features}, hidden={self.hidden}, {self.num_params()} parameters"
 
     def logits(self, x: torch.Tensor) -> torch.Tensor:
         r"""Logit of :math:`p(x_i = 1 \mid x_{<i})` for every i, in :math:`O(nh)` per image.
@@ -307,18 +312,18 @@ class NADE(_BinaryAutoregressive):
 
         Parameters
         ----------
-        x : tensor of shape (batch, n_dims)
+        x : tensor of shape (batch, n_features)
 
         Returns
         -------
-        tensor of shape (batch, n_dims)
+        tensor of shape (batch, n_features)
         """
         a = self.c.expand(x.shape[0], -1)  # a_1 = c: the first pixel sees no other pixel
         out = []
-        for i in range(self.n_dims):
+        for i in range(self.n_features):
             h = torch.sigmoid(a)  # h_i, shape (batch, hidden)
             out.append(h @ self.V[i])
-            if i < self.n_dims - 1:
+            if i < self.n_features - 1:
                 a = a + x[:, i, None] * self.W[:, i]  # a_{i+1} = a_i + W[:, i] x_i: O(h)
         return self.b + torch.stack(out, dim=1)
 

@@ -261,7 +261,9 @@ def train(
             )
     if not any(p.requires_grad for p in model.parameters()):
         raise ValueError(f"{type(model).__name__} has no trainable parameters.")
-    n_features = getattr(model, "n_dims", None) or getattr(model, "x_dim", None)
+    # A density model (FVSBN, NADE, VAE) trains on rows x of width n_features; a classifier
+    # (NeuralClassifier) on rows (x, y), so its n_features does not fix the width.
+    n_features = None if hasattr(model, "predict") else getattr(model, "n_features", None)
     dtype = next(model.parameters()).dtype
     X_train = _as_tensor(X_train, "X_train", n_features, dtype)
     X_val = None if X_val is None else _as_tensor(X_val, "X_val", X_train.shape[1], dtype)

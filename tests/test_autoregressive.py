@@ -179,7 +179,7 @@ def test_num_params_counts_exactly_the_parameters_that_get_gradients(kind):
 
 
 def test_repr_shows_size():
-    assert "n_dims=64, 2080 parameters" in repr(FVSBN(64))
+    assert "n_features=64, 2080 parameters" in repr(FVSBN(64))
     assert "hidden=3" in repr(NADE(4, 3))
 
 
@@ -260,8 +260,8 @@ def test_dtype_must_be_float32_or_float64(dtype):
 @pytest.mark.parametrize(
     ("make", "error", "match"),
     [
-        (lambda: FVSBN(0), ValueError, "n_dims must be at least 1"),
-        (lambda: FVSBN(2.5), TypeError, "n_dims must be an integer"),
+        (lambda: FVSBN(0), ValueError, "n_features must be at least 1"),
+        (lambda: FVSBN(2.5), TypeError, "n_features must be an integer"),
         (lambda: NADE(4, 0), ValueError, "hidden must be at least 1"),
         (lambda: NADE(4, hidden=None), TypeError, "hidden must be an integer"),
         (lambda: NADE(4, 2, generator=np.random.default_rng(0)), TypeError, "torch.Generator"),
