@@ -263,6 +263,7 @@ def test_decision_function_gives_the_log_odds(digits):
     np.testing.assert_allclose(
         np.log(multi.predict_proba(X_test)), Z - np.log(np.exp(Z).sum(1, keepdims=True)), atol=1e-10
     )
+    np.testing.assert_array_equal(multi.predict(X_test), multi.classes_[Z.argmax(axis=1)])
     binary = du.LogisticRegression().fit(X, y % 2)
     z, logp = binary.decision_function(X_test), binary.predict_log_proba(X_test)
     assert z.shape == (len(X_test),)
