@@ -249,7 +249,7 @@ class IndependentBernoulli(_BinaryDensity):
         return (rng.random((n, self.n_features_in_)) < self.probs_).astype(np.uint8)
 
     def num_params(self) -> int:
-        """Number of free parameters: one per feature (see :func:`num_params_independent`)."""
+        """Number of free parameters: one per feature (see :func:`~dgm_utils.counting.num_params_independent`)."""
         self._check_fitted()
         return num_params_independent([2] * self.n_features_in_)
 
@@ -398,6 +398,6 @@ class BinaryMarkovChain(_BinaryDensity):
         return out
 
     def num_params(self) -> int:
-        """Number of free parameters, 2n - 1 (see :func:`num_params_markov_chain`)."""
+        """Number of free parameters, 2n - 1 (see :func:`~dgm_utils.counting.num_params_markov_chain`)."""
         self._check_fitted()
         return num_params_markov_chain([2] * self.n_features_in_)
