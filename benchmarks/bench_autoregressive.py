@@ -52,7 +52,7 @@ def comparison_table(X_fit, X_val, X_test) -> list[dict]:
 def nade_logits_naive(model: NADE, x: torch.Tensor) -> torch.Tensor:
     """The definition, pixel by pixel: h_i = sigmoid(c + W[:, :i] x_<i), O(i h) for pixel i."""
     out = []
-    for i in range(model.n_dims):
+    for i in range(model.n_features):
         h = torch.sigmoid(model.c + x[:, :i] @ model.W[:, :i].T)
         out.append(model.b[i] + h @ model.V[i])
     return torch.stack(out, dim=1)

@@ -1,4 +1,4 @@
-"""Timings of dgm_utils.discrete against torch.distributions, on MNIST-sized binary data.
+"""Timings of dgm_utils.binary_densities against torch.distributions, on MNIST-sized binary data.
 
 Run: python benchmarks/bench_discrete.py
 Prints, for 20,000 binary vectors of 784 pixels, the time of fit / log_prob / sample for
@@ -12,7 +12,7 @@ import numpy as np
 import torch
 from _timing import best_of
 
-from dgm_utils.discrete import BinaryMarkovChain, IndependentBernoulli, pixel_order
+from dgm_utils.binary_densities import BinaryMarkovChain, IndependentBernoulli, pixel_order
 
 N, SHAPE = 20_000, (28, 28)
 D = SHAPE[0] * SHAPE[1]

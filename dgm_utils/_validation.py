@@ -22,6 +22,19 @@ def describe(x) -> str:
     return type(x).__name__
 
 
+def as_float_array(x, name: str, *, what: str = "numbers", copy: bool = False) -> np.ndarray:
+    """``x`` as a float64 array, or a TypeError that names ``name`` and what it should hold.
+
+    Strings and None are refused outright (``np.asarray("0.5", float)`` would accept one).
+    """
+    if isinstance(x, str | bytes) or x is None:
+        raise TypeError(f"{name} must be an array of {what}, got {describe(x)}.")
+    try:
+        return np.array(x, dtype=np.float64) if copy else np.asarray(x, dtype=np.float64)
+    except (TypeError, ValueError) as exc:
+        raise TypeError(f"{name} must be an array of {what}, got {describe(x)} ({exc}).") from None
+
+
 def check_int(value, name: str, *, minimum: int | None = None) -> int:
     """Return ``value`` as an int; bools and non-integers raise ``TypeError``."""
     if isinstance(value, bool) or not isinstance(value, numbers.Integral):
@@ -318,6 +331,21 @@ def check_generator(generator, device=None, name: str = "generator"):
     return generator
 
 
+def sample_rng(rng, generator, where: str):
+    """The source of randomness of a torch model's ``sample(n, rng)``.
+
+    Every model samples as ``sample(n, rng)``; the torch models used to call it
+    ``generator``, and that keyword still works. Passing both is an error.
+    """
+    if generator is None:
+        return rng
+    if rng is not None:
+        raise TypeError(
+            f"{where} got both rng and generator, which name the same thing; pass rng only."
+        )
+    return generator
+
+
 def check_in(value, name: str, options: Sequence) -> None:
     """``value`` must be one of ``options``."""
     if value not in options:
@@ -335,3 +363,90 @@ def check_float_dtype(dtype, name: str = "dtype"):
             f"vector instructions) or torch.float32, got {dtype!r}."
         )
     return dtype
+
+
+def check_tensor(
+    x,
+    name: str = "x",
+    *,
+    n_features: int | None = None,
+    dtype=None,
+    device=None,
+    accept: str = "array",
+    rows: str = "batch",
+    what: str = "",
+    one_row_hint: str = "For one example use x[None, :].",
+    allow_empty: bool = False,
+    binary: bool = False,
+    binary_hint: str = "Binarise first, e.g. (x > 0.5).float().",
+):
+    """``x`` as a 2-D floating tensor of shape (rows, n_features), or a clear error.
+
+    The one validator of data given to the torch models and the training loop.
+
+    Parameters
+    ----------
+    accept : {"tensor", "array", "array_like"}
+        ``"tensor"``: only a floating-point ``torch.Tensor``; ``"array"``: a tensor or a
+        numeric numpy array; ``"array_like"``: also lists (anything ``np.asarray`` takes).
+    rows : str
+        How the first axis is called in messages (``"batch"``, ``"n_samples"``).
+    what : str
+        Appended to the expected shape in messages, e.g. ``" (binarised 8x8 digits)"``.
+    dtype, device : optional
+        Convert to these (``None``: keep the input's).
+    binary : bool
+        Require 0/1 values (checked after finiteness, so NaN is reported as NaN).
+    """
+    import torch
+
+    width = n_features if n_features is not None else "n_features"
+    expected = f"({rows}, {width})"
+    if isinstance(x, torch.Tensor):
+        if accept == "tensor" and not torch.is_floating_point(x):
+            raise TypeError(
+                f"{name} must be a floating-point tensor of shape {expected}, got dtype "
+                f"{x.dtype}. Convert with {name}.float()."
+            )
+        t = x
+    elif accept == "tensor":
+        raise TypeError(
+            f"{name} must be a torch.Tensor of shape {expected} holding floats, got "
+            f"{describe(x)}. Convert with torch.as_tensor({name}, dtype=torch.float64)."
+        )
+    elif isinstance(x, np.ndarray) or (accept == "array_like" and not isinstance(x, str | bytes)):
+        arr = np.asarray(x)
+        if arr.dtype == object or not (
+            np.issubdtype(arr.dtype, np.number) or np.issubdtype(arr.dtype, np.bool_)
+        ):
+            raise TypeError(f"{name} must hold numbers (a numeric array), got {describe(x)}.")
+        t = torch.as_tensor(arr)
+    else:
+        raise TypeError(
+            f"{name} must be a torch.Tensor or numpy array of shape {expected}, got {describe(x)}."
+        )
+    if t.is_complex():
+        raise TypeError(f"{name} must be real, got {describe(t)}.")
+    if t.ndim != 2 or (n_features is not None and t.shape[1] != n_features):
+        hint = f" {one_row_hint}" if t.ndim == 1 and one_row_hint else ""
+        raise ValueError(f"Expected {name} of shape {expected}{what}, got {tuple(t.shape)}.{hint}")
+    if t.shape[0] == 0 and not allow_empty:
+        raise ValueError(
+            f"{name} has 0 samples (shape {tuple(t.shape)}); at least one example is needed."
+        )
+    if not torch.is_floating_point(t) or dtype is not None:
+        t = t.to(dtype=dtype if dtype is not None else torch.get_default_dtype())
+    if device is not None:
+        t = t.to(device=device)
+    finite = torch.isfinite(t)
+    if not finite.all():
+        i, j = (~finite).nonzero()[0].tolist()
+        raise ValueError(f"{name} contains NaN or infinite values, first at [{i}, {j}].")
+    if binary:
+        bad = (t != 0) & (t != 1)
+        if bad.any():
+            values = [round(v, 4) for v in torch.unique(t[bad])[:5].tolist()]
+            raise ValueError(
+                f"{name} must be binary (0/1 values), got values such as {values}. {binary_hint}"
+            )
+    return t

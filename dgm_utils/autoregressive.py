@@ -20,39 +20,29 @@ Both models are ``torch.nn.Module`` objects that speak the ``torch.distributions
 vocabulary (``log_prob``, ``sample``, and ``conditionals`` returning a real
 ``Independent(Bernoulli(logits=...), 1)``), and are trained by :func:`dgm_utils.training.train`.
 
-:func:`fit_digit_models` fits chapter 6's five models of the binarised digits (independent
-pixels, the Markov chain, a mixture of Bernoullis, FVSBN and NADE) with the chapter's
-settings; chapter 7 and the benchmark call it too, so the three always compare the same
-models.
+The recipe that fits chapter 6's five models of the digits with the chapter's settings,
+:func:`dgm_utils.experiments.fit_digit_models`, lives in :mod:`dgm_utils.experiments`.
 """
 
 from __future__ import annotations
 
 import math
-import time
-from collections.abc import Iterable
-from dataclasses import dataclass
-from typing import Any
 
-import numpy as np
 import torch
 from torch import nn
 from torch.distributions import Bernoulli, Independent
 
 from ._init import uniform_
 from ._validation import (
-    check_binary,
     check_float_dtype,
     check_generator,
     check_int,
     check_sample_size,
-    describe,
+    check_tensor,
+    sample_rng,
 )
-from .discrete import BinaryMarkovChain, IndependentBernoulli
-from .mixtures import BernoulliMixture
-from .training import TrainingHistory, train
 
-__all__ = ["FVSBN", "NADE", "FittedModel", "fit_digit_models"]
+__all__ = ["FVSBN", "NADE"]
 
 
 class _BinaryAutoregressive(nn.Module):
@@ -62,7 +52,12 @@ class _BinaryAutoregressive(nn.Module):
     :math:`p(x_i = 1 \\mid x_{<i})`, computed from ``x[:, :i]`` only.
     """
 
-    n_dims: int
+    n_features: int
+
+    @property
+    def n_dims(self) -> int:
+        """The former name of ``n_features``, kept so that old code runs."""
+        return self.n_features
 
     def logits(self, x: torch.Tensor) -> torch.Tensor:  # pragma: no cover - abstract
         raise NotImplementedError
@@ -72,32 +67,19 @@ class _BinaryAutoregressive(nn.Module):
 
     def _check_x(self, x) -> torch.Tensor:
         """Return ``x`` as a tensor of the parameters' dtype and device, or raise."""
-        expected = f"(batch, {self.n_dims})"
-        if not isinstance(x, torch.Tensor):
-            raise TypeError(
-                f"x must be a torch.Tensor of shape {expected} holding 0./1. floats, got "
-                f"{describe(x)}. Convert with torch.as_tensor(x, dtype=torch.float64)."
-            )
-        if not torch.is_floating_point(x):
-            raise TypeError(
-                f"x must be a floating-point tensor of 0./1. values, got dtype {x.dtype}. "
-                "Convert with x.float()."
-            )
-        if x.ndim != 2 or x.shape[1] != self.n_dims:
-            hint = " For one image use x[None, :]." if x.ndim == 1 else ""
-            raise ValueError(
-                f"Expected x of shape {expected} for this {type(self).__name__} with n_dims="
-                f"{self.n_dims}, got {tuple(x.shape)}.{hint}"
-            )
-        bad = (x != 0) & (x != 1)  # also catches NaN
-        if bad.any():
-            values = torch.unique(x[bad])[:5].tolist()
-            raise ValueError(
-                f"x must be binary (0/1 values), got values such as {values}. Binarise first, "
-                "e.g. (x > 0.5).float()."
-            )
         p = self._param()
-        return x.to(dtype=p.dtype, device=p.device)
+        return check_tensor(
+            x,
+            "x",
+            n_features=self.n_features,
+            dtype=p.dtype,
+            device=p.device,
+            accept="tensor",
+            what=f" for this {type(self).__name__} with n_features={self.n_features}",
+            one_row_hint="For one image use x[None, :].",
+            allow_empty=True,
+            binary=True,
+        )
 
     def conditionals(self, x: torch.Tensor) -> Independent:
         r"""The n conditionals :math:`p(x_i \mid x_{<i})` as one ``torch.distributions`` object.
@@ -108,13 +90,13 @@ class _BinaryAutoregressive(nn.Module):
 
         Parameters
         ----------
-        x : tensor of shape (batch, n_dims), 0./1. floats
+        x : tensor of shape (batch, n_features), 0./1. floats
 
         Returns
         -------
         torch.distributions.Independent
             ``Independent(Bernoulli(logits=logits), 1)``, batch shape (batch,), event shape
-            (n_dims,).
+            (n_features,).
         """
         x = self._check_x(x)
         return Independent(Bernoulli(logits=self.logits(x), validate_args=False), 1)
@@ -126,7 +108,7 @@ class _BinaryAutoregressive(nn.Module):
 
         Parameters
         ----------
-        x : tensor of shape (batch, n_dims), 0./1. floats
+        x : tensor of shape (batch, n_features), 0./1. floats
 
         Returns
         -------
@@ -143,7 +125,13 @@ class _BinaryAutoregressive(nn.Module):
         return self.conditionals(x).log_prob(x)
 
     @torch.no_grad()
-    def sample(self, n: int, generator: torch.Generator | None = None) -> torch.Tensor:
+    def sample(
+        self,
+        n: int,
+        rng: torch.Generator | None = None,
+        *,
+        generator: torch.Generator | None = None,
+    ) -> torch.Tensor:
         r"""Ancestral sampling: :math:`x_1 \sim p(x_1)`, then :math:`x_2 \sim p(x_2 \mid x_1)`, ...
 
         Introduced in chapter 6, Neural models. Pixel i is drawn from the same conditional
@@ -154,20 +142,22 @@ class _BinaryAutoregressive(nn.Module):
         ----------
         n : int
             Number of samples.
-        generator : torch.Generator, optional
+        rng : torch.Generator, optional
             Source of randomness (torch's global generator when omitted).
+        generator : torch.Generator, optional
+            The former name of ``rng``, still accepted.
 
         Returns
         -------
-        tensor of shape (n, n_dims), 0./1. floats
+        tensor of shape (n, n_features), 0./1. floats
         """
         p = self._param()
         # x, the logits of every step and its probabilities (NADE: plus (n, hidden) twice)
-        width = 3 * self.n_dims + 2 * getattr(self, "hidden", 0)
+        width = 3 * self.n_features + 2 * getattr(self, "hidden", 0)
         n = check_sample_size(n, "n", bytes_per_sample=width * p.element_size())
-        generator = check_generator(generator, p.device)
-        x = torch.zeros(n, self.n_dims, dtype=p.dtype, device=p.device)
-        for i in range(self.n_dims):
+        generator = check_generator(sample_rng(rng, generator, "sample()"), p.device, "rng")
+        x = torch.zeros(n, self.n_features, dtype=p.dtype, device=p.device)
+        for i in range(self.n_features):
             probs = torch.sigmoid(self.logits(x)[:, i])
             x[:, i] = torch.bernoulli(probs, generator=generator)
         return x
@@ -187,7 +177,7 @@ class FVSBN(_BinaryAutoregressive):
 
     Parameters
     ----------
-    n_dims : int
+    n_features : int
         Number of binary variables (64 for the 8x8 digits).
     dtype : torch.float64 or torch.float32, default torch.float64
         The book's models are small: in float64 their training follows the same path on
@@ -195,10 +185,10 @@ class FVSBN(_BinaryAutoregressive):
 
     Attributes
     ----------
-    weight : Parameter of shape (n_dims, n_dims)
+    weight : Parameter of shape (n_features, n_features)
         Only the strictly lower triangle is used (and receives gradients).
-    bias : Parameter of shape (n_dims,)
-    mask : buffer of shape (n_dims, n_dims)
+    bias : Parameter of shape (n_features,)
+    mask : buffer of shape (n_features, n_features)
         1 strictly below the diagonal, 0 elsewhere.
 
     Examples
@@ -210,30 +200,30 @@ class FVSBN(_BinaryAutoregressive):
     torch.Size([3])
     """
 
-    def __init__(self, n_dims: int, *, dtype: torch.dtype = torch.float64):
+    def __init__(self, n_features: int, *, dtype: torch.dtype = torch.float64):
         super().__init__()
-        self.n_dims = check_int(n_dims, "n_dims", minimum=1)
+        self.n_features = check_int(n_features, "n_features", minimum=1)
         dtype = check_float_dtype(dtype)
         # Zero initialisation: every conditional starts at p = 1/2 (the problem is concave,
         # so no symmetry needs breaking).
-        self.weight = nn.Parameter(torch.zeros(self.n_dims, self.n_dims))
-        self.bias = nn.Parameter(torch.zeros(self.n_dims))
-        self.register_buffer("mask", torch.tril(torch.ones(self.n_dims, self.n_dims), -1))
+        self.weight = nn.Parameter(torch.zeros(self.n_features, self.n_features))
+        self.bias = nn.Parameter(torch.zeros(self.n_features))
+        self.register_buffer("mask", torch.tril(torch.ones(self.n_features, self.n_features), -1))
         self.to(dtype)
 
     def extra_repr(self) -> str:
-        return f"n_dims={self.n_dims}, {self.num_params()} parameters"
+        return f"n_features={self.n_features}, {self.num_params()} parameters"
 
     def logits(self, x: torch.Tensor) -> torch.Tensor:
         r"""Logit of :math:`p(x_i = 1 \mid x_{<i})` for every i: ``b + x @ (W * mask).T``.
 
         Parameters
         ----------
-        x : tensor of shape (batch, n_dims)
+        x : tensor of shape (batch, n_features)
 
         Returns
         -------
-        tensor of shape (batch, n_dims)
+        tensor of shape (batch, n_features)
         """
         # Row i of the masked W holds W_ij for j < i only: conditional i sees x_<i.
         return self.bias + x @ (self.weight * self.mask).T
@@ -261,7 +251,7 @@ class NADE(_BinaryAutoregressive):
 
     Parameters
     ----------
-    n_dims : int
+    n_features : int
         Number of binary variables.
     hidden : int
         Number of hidden units h.
@@ -273,12 +263,12 @@ class NADE(_BinaryAutoregressive):
 
     Attributes
     ----------
-    W : Parameter of shape (hidden, n_dims - 1)
+    W : Parameter of shape (hidden, n_features - 1)
         Input-to-hidden weights, column j multiplies pixel j.
     c : Parameter of shape (hidden,)
-    V : Parameter of shape (n_dims, hidden)
+    V : Parameter of shape (n_features, hidden)
         Hidden-to-output weights, row i for conditional i.
-    b : Parameter of shape (n_dims,)
+    b : Parameter of shape (n_features,)
 
     Examples
     --------
@@ -289,7 +279,7 @@ class NADE(_BinaryAutoregressive):
 
     def __init__(
         self,
-        n_dims: int,
+        n_features: int,
         hidden: int,
         *,
         generator: torch.Generator | None = None,
@@ -297,21 +287,21 @@ class NADE(_BinaryAutoregressive):
     ):
         super().__init__()
         dtype = check_float_dtype(dtype)
-        self.n_dims = check_int(n_dims, "n_dims", minimum=1)
+        self.n_features = check_int(n_features, "n_features", minimum=1)
         self.hidden = check_int(hidden, "hidden", minimum=1)
         check_generator(generator, "cpu")  # initial weights are drawn on the CPU
 
         # Uniform(-1/sqrt(fan_in), 1/sqrt(fan_in)) as torch.nn.Linear; the random W breaks
         # the symmetry between hidden units.
-        self.W = nn.Parameter(torch.empty(self.hidden, self.n_dims - 1, dtype=dtype))
+        self.W = nn.Parameter(torch.empty(self.hidden, self.n_features - 1, dtype=dtype))
         self.c = nn.Parameter(torch.zeros(self.hidden, dtype=dtype))
-        self.V = nn.Parameter(torch.empty(self.n_dims, self.hidden, dtype=dtype))
-        self.b = nn.Parameter(torch.zeros(self.n_dims, dtype=dtype))
-        uniform_(self.W, 1.0 / math.sqrt(max(self.n_dims - 1, 1)), generator)
+        self.V = nn.Parameter(torch.empty(self.n_features, self.hidden, dtype=dtype))
+        self.b = nn.Parameter(torch.zeros(self.n_features, dtype=dtype))
+        uniform_(self.W, 1.0 / math.sqrt(max(self.n_features - 1, 1)), generator)
         uniform_(self.V, 1.0 / math.sqrt(self.hidden), generator)
 
     def extra_repr(self) -> str:
-        return f"n_dims={self.n_dims}, hidden={self.hidden}, {self.num_params()} parameters"
+        return f"n_features={self.n_features}, hidden={self.hidden}, {self.num_params()} parameters"
 
     def logits(self, x: torch.Tensor) -> torch.Tensor:
         r"""Logit of :math:`p(x_i = 1 \mid x_{<i})` for every i, in :math:`O(nh)` per image.
@@ -322,18 +312,18 @@ class NADE(_BinaryAutoregressive):
 
         Parameters
         ----------
-        x : tensor of shape (batch, n_dims)
+        x : tensor of shape (batch, n_features)
 
         Returns
         -------
-        tensor of shape (batch, n_dims)
+        tensor of shape (batch, n_features)
         """
         a = self.c.expand(x.shape[0], -1)  # a_1 = c: the first pixel sees no other pixel
         out = []
-        for i in range(self.n_dims):
+        for i in range(self.n_features):
             h = torch.sigmoid(a)  # h_i, shape (batch, hidden)
             out.append(h @ self.V[i])
-            if i < self.n_dims - 1:
+            if i < self.n_features - 1:
                 a = a + x[:, i, None] * self.W[:, i]  # a_{i+1} = a_i + W[:, i] x_i: O(h)
         return self.b + torch.stack(out, dim=1)
 
@@ -342,144 +332,10 @@ class NADE(_BinaryAutoregressive):
         return sum(p.numel() for p in self.parameters())
 
 
-@dataclass(frozen=True)
-class FittedModel:
-    """One model fitted by :func:`fit_digit_models`, with what its fit recorded.
+def __getattr__(name: str):
+    # The experiment recipe moved to dgm_utils.experiments; old imports keep working.
+    if name in ("FittedModel", "fit_digit_models"):
+        from . import experiments
 
-    Introduced in chapter 6, Neural models.
-
-    Attributes
-    ----------
-    label : str
-        Its name in a table, e.g. ``"mixture of 40 Bernoullis"``.
-    model : IndependentBernoulli, BinaryMarkovChain, BernoulliMixture, FVSBN or NADE
-        The fitted model.
-    seconds : float
-        Wall-clock fitting time; for the mixture, of the whole search over K.
-    history : TrainingHistory or None
-        What :func:`dgm_utils.training.train` recorded (FVSBN and NADE only).
-    validation_nll : dict of int to float, or None
-        The mixture only: mean validation NLL (nats per image) of each candidate K.
-    """
-
-    label: str
-    model: Any
-    seconds: float
-    history: TrainingHistory | None = None
-    validation_nll: dict[int, float] | None = None
-
-    def nll(self, X) -> np.ndarray:
-        """Negative log-likelihood of each row of X in nats, whatever the kind of model.
-
-        Introduced in chapter 6, Neural models.
-
-        Parameters
-        ----------
-        X : array of shape (n_samples, n_features), 0/1 values
-
-        Returns
-        -------
-        array of shape (n_samples,), float64
-        """
-        if isinstance(self.model, nn.Module):
-            with torch.no_grad():
-                param = next(self.model.parameters())
-                x = torch.as_tensor(np.asarray(X), dtype=param.dtype, device=param.device)
-                return -self.model.log_prob(x).cpu().double().numpy()
-        return -self.model.log_prob(X)
-
-
-def fit_digit_models(
-    X_fit,
-    X_val,
-    *,
-    components: Iterable[int] = (10, 20, 40, 80),
-    epochs: int = 300,
-    seed: int = 0,
-    progress: bool = False,
-) -> dict[str, FittedModel]:
-    """Fit chapter 6's five density models of binary images on one split, with its settings.
-
-    Introduced in chapter 6, Neural models; chapter 7 and ``benchmarks/bench_autoregressive.py``
-    call it to compare against the same models.
-
-    Parameters
-    ----------
-    X_fit : array of shape (n_fit, n_features), 0/1 values
-        Images the models are fitted on.
-    X_val : array of shape (n_val, n_features), 0/1 values
-        Images that choose the mixture's K and stop the training of FVSBN and NADE.
-    components : iterable of int, default (10, 20, 40, 80)
-        Candidate numbers of mixture components.
-    epochs : int, default 300
-        Most epochs of training for FVSBN and NADE (early stopping usually ends sooner).
-    seed : int, default 0
-        Seeds the mixture's initialisation, NADE's initial weights and the training.
-    progress : bool, default False
-        Show live training progress in Jupyter ("Training FVSBN", "Training NADE").
-
-    Returns
-    -------
-    dict of str to FittedModel
-        Keys ``"independent"``, ``"markov_chain"``, ``"mixture"``, ``"fvsbn"`` and
-        ``"nade"``, in that order.
-
-    Raises
-    ------
-    TypeError
-        If an argument has the wrong type.
-    ValueError
-        If the images are not binary matrices with the same number of columns, or
-        ``components`` is empty.
-
-    Examples
-    --------
-    >>> X = np.random.default_rng(0).integers(0, 2, size=(60, 5))
-    >>> fits = fit_digit_models(X[:40], X[40:], components=(1, 2), epochs=2)
-    >>> {key: fit.model.num_params() for key, fit in fits.items()}
-    {'independent': 5, 'markov_chain': 9, 'mixture': 11, 'fvsbn': 15, 'nade': 645}
-    """
-    X_fit = check_binary(X_fit, "X_fit")
-    X_val = check_binary(X_val, "X_val", n_features=X_fit.shape[1])
-    if isinstance(components, int | str) or not isinstance(components, Iterable):
-        raise TypeError(
-            f"components must be a sequence of integers, e.g. (10, 20, 40, 80), got {components!r}."
-        )
-    components = tuple(check_int(k, "each entry of components", minimum=1) for k in components)
-    if not components:
-        raise ValueError("components is empty: give at least one number of mixture components.")
-    epochs = check_int(epochs, "epochs", minimum=1)
-    seed = check_int(seed, "seed", minimum=0)
-    n = X_fit.shape[1]
-    fits = {}
-
-    # Chapters 2 and 3: counting, with one pseudo-count per outcome.
-    for key, label, make in [
-        ("independent", "independent pixels", IndependentBernoulli),
-        ("markov_chain", "Markov chain (raster)", BinaryMarkovChain),
-    ]:
-        start = time.perf_counter()
-        model = make(alpha=1.0).fit(X_fit)
-        fits[key] = FittedModel(label, model, time.perf_counter() - start)
-
-    # EM for every K (a pseudo-count of 0.5 per pixel probability); keep the K whose
-    # mixture gives the validation images the lowest NLL.
-    start = time.perf_counter()
-    mixtures = {k: BernoulliMixture(k, alpha=0.5, random_state=seed).fit(X_fit) for k in components}
-    val_nll = {k: -m.score(X_val) for k, m in mixtures.items()}
-    best_k = min(val_nll, key=val_nll.get)
-    seconds = time.perf_counter() - start
-    label = f"mixture of {best_k} Bernoullis"
-    fits["mixture"] = FittedModel(label, mixtures[best_k], seconds, validation_nll=val_nll)
-
-    # Adam with a small weight decay, and early stopping on the validation images.
-    settings = dict(epochs=epochs, lr=1e-2, weight_decay=1e-3, patience=10, seed=seed)
-    fvsbn = FVSBN(n)
-    bar = "Training FVSBN" if progress else False
-    history = train(fvsbn, X_fit, X_val, batch_size=64, progress=bar, **settings)
-    fits["fvsbn"] = FittedModel("FVSBN", fvsbn, history.seconds, history)
-    nade = NADE(n, hidden=64, generator=torch.Generator().manual_seed(seed))
-    bar = "Training NADE" if progress else False
-    history = train(nade, X_fit, X_val, batch_size=128, progress=bar, **settings)
-    fits["nade"] = FittedModel("NADE, 64 hidden units", nade, history.seconds, history)
-    return fits
+        return getattr(experiments, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

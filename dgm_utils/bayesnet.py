@@ -21,7 +21,14 @@ from collections.abc import Iterable, Mapping, Sequence
 import numpy as np
 
 from . import _graph
-from ._validation import check_float, check_int, check_rng, check_sample_size, describe
+from ._validation import (
+    as_float_array,
+    check_float,
+    check_int,
+    check_rng,
+    check_sample_size,
+    describe,
+)
 
 __all__ = ["BayesianNetwork", "random_network", "student_network"]
 
@@ -153,12 +160,7 @@ class BayesianNetwork:
         arrays: dict[str, np.ndarray] = {}
         for v in self._nodes:
             raw = cpts[v]
-            try:
-                arr = np.asarray(raw, dtype=np.float64)
-            except (TypeError, ValueError) as exc:
-                raise TypeError(
-                    f"CPT for {v!r} must be an array of numbers, got {describe(raw)}."
-                ) from exc
+            arr = as_float_array(raw, f"CPT for {v!r}")
             if arr.ndim == 0 or arr.shape[-1] == 0:
                 raise ValueError(
                     f"CPT for {v!r} has shape {arr.shape}; the last axis must list {v}'s states."

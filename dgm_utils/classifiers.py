@@ -5,17 +5,19 @@ Introduced in chapter 5, Generative versus discriminative. Naive Bayes models th
 only ``p(y | x) = softmax(W x + b)``. Both follow scikit-learn's conventions (``fit`` returns
 ``self``, learned values end in ``_``), so they can be checked against ``BernoulliNB``,
 ``GaussianNB`` and ``LogisticRegression`` line by line.
+
+Evaluation helpers are in :mod:`dgm_utils.evaluation`, the chapter's synthetic corpus in
+:mod:`dgm_utils.spam_corpus`, and the edits of a data set in :mod:`dgm_utils.datasets`.
 """
 
 from __future__ import annotations
 
 import contextlib
 import functools
-from collections.abc import Callable, Mapping, Sequence
 
 import numpy as np
 from scipy.special import log_expit, log_softmax
-from sklearn.base import BaseEstimator, ClassifierMixin, clone
+from sklearn.base import BaseEstimator, ClassifierMixin
 from sklearn.exceptions import ConvergenceWarning, NotFittedError
 
 from ._validation import (
@@ -24,9 +26,20 @@ from ._validation import (
     check_int,
     check_labels,
     check_matrix,
-    check_rng,
-    describe,
 )
+
+# Chapter 5 reaches its data and evaluation helpers through this module
+# (``from dgm_utils import classifiers as clf; clf.make_spam_corpus(...)``); they live in
+# the modules of their own concept and are only re-exported here.
+from .datasets import hide_features, with_copies  # noqa: F401
+from .evaluation import (  # noqa: F401
+    calibration_curve,
+    expected_calibration_error,
+    learning_curves,
+)
+from .spam_corpus import SPAM_TOPICS, make_spam_corpus, spam_posterior  # noqa: F401
+
+__all__ = ["BernoulliNaiveBayes", "GaussianNaiveBayes", "LogisticRegression"]
 
 # --------------------------------------------------------------------------------------
 # Shared checks
@@ -585,331 +598,3 @@ class LogisticRegression(_Classifier):
         if Z.ndim == 1:
             return log_expit(np.stack([-Z, Z], axis=1))  # log sigmoid(-z), log sigmoid(z)
         return _log_normalise(Z)
-
-
-# --------------------------------------------------------------------------------------
-# Evaluation helpers and the chapter's synthetic corpus
-# --------------------------------------------------------------------------------------
-
-
-def _check_prob_vector(prob, name: str = "prob") -> np.ndarray:
-    """A 1-D array of finite probabilities in [0, 1]."""
-    if isinstance(prob, str | bytes) or prob is None:
-        raise TypeError(f"{name} must be an array of probabilities, got {describe(prob)}.")
-    arr = np.asarray(prob)
-    if arr.dtype == object or not (
-        np.issubdtype(arr.dtype, np.number) or np.issubdtype(arr.dtype, np.bool_)
-    ):
-        raise TypeError(f"{name} must hold numbers in [0, 1], got {describe(arr)}.")
-    arr = arr.astype(np.float64)
-    if arr.ndim != 1:
-        raise ValueError(
-            f"Expected {name} of shape (n_samples,), got {arr.shape}. For the output of "
-            "predict_proba use its column for class 1, proba[:, 1]."
-        )
-    if np.isnan(arr).any():
-        i = int(np.flatnonzero(np.isnan(arr))[0])
-        raise ValueError(f"{name} contains NaN, first at [{i}]; probabilities must be in [0, 1].")
-    outside = (arr < 0) | (arr > 1)
-    if outside.any():
-        i = int(np.flatnonzero(outside)[0])
-        raise ValueError(
-            f"{name} must hold probabilities in [0, 1], got {float(arr[i])!r} at [{i}]."
-        )
-    return arr
-
-
-def calibration_curve(y_true, prob, n_bins: int = 10) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Reliability of predicted probabilities: per bin, mean prediction vs observed frequency.
-
-    Introduced in chapter 5, Generative versus discriminative. Bins are equal-width on
-    [0, 1]; empty bins are left out (as ``sklearn.calibration.calibration_curve``).
-
-    Parameters
-    ----------
-    y_true : array of shape (n_samples,), entries 0 or 1
-    prob : array of shape (n_samples,)
-        Predicted probability that ``y_true == 1``.
-    n_bins : int, default 10
-
-    Returns
-    -------
-    mean_predicted, fraction_positive, counts : arrays of shape (n_nonempty_bins,)
-    """
-    n_bins = check_int(n_bins, "n_bins", minimum=1)
-    prob = _check_prob_vector(prob)
-    y_true = check_labels(y_true, prob.shape[0], name="y_true")
-    if not np.isin(y_true, (0, 1)).all():
-        bad = np.unique(y_true[~np.isin(y_true, (0, 1))])[:5]
-        raise ValueError(
-            f"y_true must hold 0/1 labels (1 = the event prob predicts), got values such as "
-            f"{bad.tolist()}. For labels a and b use (y == b).astype(int)."
-        )
-    y_true = y_true.astype(np.float64)
-    edges = np.linspace(0.0, 1.0, n_bins + 1)
-    # side="left", as scikit-learn: a probability on an inner edge goes to the lower bin.
-    bins = np.searchsorted(edges[1:-1], prob, side="left")
-    counts = np.bincount(bins, minlength=n_bins).astype(np.float64)
-    sum_p = np.bincount(bins, weights=prob, minlength=n_bins)
-    sum_y = np.bincount(bins, weights=y_true, minlength=n_bins)
-    keep = counts > 0
-    return sum_p[keep] / counts[keep], sum_y[keep] / counts[keep], counts[keep]
-
-
-def expected_calibration_error(y_true, prob, n_bins: int = 10) -> float:
-    """``sum_bins (n_bin / n) |mean prediction - observed frequency|`` (equal-width bins).
-
-    Introduced in chapter 5, Generative versus discriminative.
-    """
-    mean_p, frac, counts = calibration_curve(y_true, prob, n_bins)
-    return float(np.sum(counts * np.abs(mean_p - frac)) / counts.sum())
-
-
-def learning_curves(
-    models: Mapping[str, BaseEstimator | Callable[[], BaseEstimator]],
-    X_pool,
-    y_pool,
-    X_test,
-    y_test,
-    sizes: Sequence[int],
-    n_draws: int,
-    rng: np.random.Generator,
-) -> dict[str, np.ndarray]:
-    """Test error against training-set size, over random training sets (Ng & Jordan style).
-
-    Introduced in chapter 5, Generative versus discriminative. For each draw, the pool is
-    shuffled once and every model is fitted on the first ``n`` rows for each ``n`` in
-    ``sizes`` (nested training sets), reusing one model instance per draw, so an estimator
-    with ``warm_start=True`` starts from its solution at the previous size. A shuffle whose
-    smallest training set has fewer than two classes is redrawn.
-
-    Parameters
-    ----------
-    models : dict of str -> estimator, or callable returning an unfitted classifier
-        An estimator is copied with ``sklearn.base.clone`` for every draw.
-    X_pool : array of shape (n_pool, n_features)
-    y_pool : array of shape (n_pool,)
-    X_test : array of shape (n_test, n_features)
-    y_test : array of shape (n_test,)
-    sizes : increasing sequence of int, each <= n_pool
-    n_draws : int
-    rng : numpy.random.Generator
-
-    Returns
-    -------
-    errors : dict of str -> array of shape (n_draws, len(sizes))
-        Test error (1 - accuracy) of each model.
-    """
-    rng = check_rng(rng)
-    X_pool = check_matrix(X_pool, "X_pool")
-    y_pool = check_labels(y_pool, X_pool.shape[0], name="y_pool")
-    X_test = check_matrix(X_test, "X_test", n_features=X_pool.shape[1])
-    y_test = check_labels(y_test, X_test.shape[0], name="y_test")
-    n_draws = check_int(n_draws, "n_draws", minimum=1)
-    sizes = [check_int(s, "sizes[i]", minimum=2) for s in sizes]
-    if sorted(sizes) != sizes or sizes[-1] > X_pool.shape[0]:
-        raise ValueError(
-            f"sizes must increase and not exceed the pool of {X_pool.shape[0]} rows, got {sizes}."
-        )
-    errors = {name: np.empty((n_draws, len(sizes))) for name in models}
-    for d in range(n_draws):
-        order = rng.permutation(X_pool.shape[0])
-        while np.unique(y_pool[order[: sizes[0]]]).size < 2:
-            order = rng.permutation(X_pool.shape[0])
-        for name, make in models.items():
-            model = clone(make) if isinstance(make, BaseEstimator) else make()
-            for k, n in enumerate(sizes):
-                idx = order[:n]
-                model.fit(X_pool[idx], y_pool[idx])
-                errors[name][d, k] = 1.0 - model.score(X_test, y_test)
-    return errors
-
-
-#: The chapter's synthetic e-mail generator: each topic lists the phrases it makes likely.
-#: "bank account" is one phrase, so the words "bank" and "account" always co-occur.
-SPAM_TOPICS: dict[str, dict[str, tuple[str, ...]]] = {
-    "spam": {
-        "prize": ("free", "winner", "prize", "click", "claim", "cash", "congratulations"),
-        "phishing": ("bank account", "password", "verify", "urgent", "click", "login"),
-        "offer": ("free", "offer", "cheap", "order", "discount", "click", "unsubscribe"),
-    },
-    "ham": {
-        "work": ("meeting", "project", "report", "schedule", "deadline", "attached", "thanks"),
-        "personal": ("family", "weekend", "dinner", "thanks", "photos", "birthday"),
-        "banking": ("statement", "payment", "login", "attached", "order", "balance"),
-    },
-}
-_NEUTRAL_WORDS = ("hello", "today", "please", "email", "time", "regards")
-
-
-def _spam_model(spam_fraction, p_topic_word, p_background, p_neutral):
-    """Phrases, vocabulary, phrase -> word matrix and the topic table of the generator."""
-    probs = {}
-    for name, value in [
-        ("spam_fraction", spam_fraction),
-        ("p_topic_word", p_topic_word),
-        ("p_background", p_background),
-        ("p_neutral", p_neutral),
-    ]:
-        probs[name] = check_float(value, name, low=0.0, high=1.0)
-    phrases = sorted(
-        {w for topics in SPAM_TOPICS.values() for ws in topics.values() for w in ws}
-        | set(_NEUTRAL_WORDS)
-    )
-    vocabulary = sorted({w for p in phrases for w in p.split()})
-    # Word-presence probability of every phrase under each of the six topics.
-    rows = []
-    for cls in ("ham", "spam"):
-        for words in SPAM_TOPICS[cls].values():
-            rows.append(
-                [
-                    probs["p_topic_word"]
-                    if w in words
-                    else probs["p_neutral"]
-                    if w in _NEUTRAL_WORDS
-                    else probs["p_background"]
-                    for w in phrases
-                ]
-            )
-    # A phrase's first word stands for the phrase ("bank" for "bank account").
-    first_word = [vocabulary.index(p.split()[0]) for p in phrases]
-    return probs, phrases, vocabulary, np.array(rows), first_word
-
-
-def make_spam_corpus(
-    n_emails: int,
-    rng: np.random.Generator,
-    *,
-    spam_fraction: float = 0.4,
-    p_topic_word: float = 0.6,
-    p_background: float = 0.04,
-    p_neutral: float = 0.35,
-) -> tuple[np.ndarray, np.ndarray, list[str]]:
-    """A synthetic spam/ham corpus as binary word-presence features (no download).
-
-    Introduced in chapter 5, Generative versus discriminative. The generative process, per
-    e-mail: ``y ~ Bernoulli(spam_fraction)`` (1 = spam); a topic ``z`` uniform among the
-    three topics of class ``y`` in :data:`SPAM_TOPICS`; then each phrase appears
-    independently, with probability ``p_topic_word`` if topic ``z`` lists it,
-    ``p_neutral`` for the neutral words (hello, today, ...) and ``p_background`` otherwise.
-    The phrase "bank account" switches on both words "bank" and "account". Given ``y``
-    alone the words are therefore *not* independent (they share the topic), and "bank" and
-    "account" are perfectly correlated: naive Bayes' assumption is deliberately false.
-    :func:`spam_posterior` gives the exact ``p(spam | x)`` of this process.
-
-    Parameters
-    ----------
-    n_emails : int
-    rng : numpy.random.Generator
-    spam_fraction, p_topic_word, p_background, p_neutral : float in [0, 1]
-
-    Returns
-    -------
-    X : array of shape (n_emails, n_words), dtype uint8
-        ``X[e, i] = 1`` if word ``i`` appears in e-mail ``e``.
-    y : array of shape (n_emails,), dtype int64
-        1 for spam, 0 for ham.
-    vocabulary : list of str, length n_words (alphabetical)
-    """
-    n_emails = check_int(n_emails, "n_emails", minimum=1)
-    rng = check_rng(rng)
-    probs, phrases, vocabulary, topic_probs, _ = _spam_model(
-        spam_fraction, p_topic_word, p_background, p_neutral
-    )
-    y = (rng.random(n_emails) < probs["spam_fraction"]).astype(np.int64)
-    z = 3 * y + rng.integers(0, 3, size=n_emails)  # topics 0-2 are ham, 3-5 spam
-    present = rng.random((n_emails, len(phrases))) < topic_probs[z]
-    X = np.zeros((n_emails, len(vocabulary)), dtype=np.uint8)
-    for j, phrase in enumerate(phrases):
-        for word in phrase.split():
-            X[:, vocabulary.index(word)] |= present[:, j]
-    return X, y, vocabulary
-
-
-def spam_posterior(
-    X,
-    *,
-    spam_fraction: float = 0.4,
-    p_topic_word: float = 0.6,
-    p_background: float = 0.04,
-    p_neutral: float = 0.35,
-) -> np.ndarray:
-    """The exact ``p(spam | x)`` of :func:`make_spam_corpus`'s process (the Bayes optimum).
-
-    Introduced in chapter 5, Generative versus discriminative. Sums the six topics out:
-    ``p(y, x) = p(y) sum_z p(z | y) prod_phrases p(phrase | z)``, in log space.
-
-    Parameters
-    ----------
-    X : array of shape (n_emails, n_words), binary, columns in the corpus vocabulary
-    spam_fraction, p_topic_word, p_background, p_neutral : float
-        The generator's settings.
-
-    Returns
-    -------
-    p_spam : array of shape (n_emails,)
-    """
-    probs, phrases, vocabulary, topic_probs, first_word = _spam_model(
-        spam_fraction, p_topic_word, p_background, p_neutral
-    )
-    X = check_binary(X, "X", n_features=len(vocabulary))
-    P = X[:, first_word]  # phrase presence
-    with np.errstate(divide="ignore"):
-        log_lik = P @ np.log(topic_probs).T + (1 - P) @ np.log1p(-topic_probs).T  # (n, 6)
-    log_prior = np.log([1 - probs["spam_fraction"], probs["spam_fraction"]]) - np.log(3)
-    joint = log_lik + np.repeat(log_prior, 3)
-    m = joint.max(axis=1, keepdims=True)
-    per_class = np.log(np.exp(joint - m).reshape(-1, 2, 3).sum(axis=2))
-    return np.exp(per_class[:, 1] - np.logaddexp(per_class[:, 0], per_class[:, 1]))
-
-
-def with_copies(X, column: int, k: int) -> np.ndarray:
-    """``X`` with ``k - 1`` extra copies of one column appended (``k`` copies in all).
-
-    Introduced in chapter 5, Generative versus discriminative, to feed the same evidence to
-    a classifier several times.
-
-    Parameters
-    ----------
-    X : array of shape (n_samples, n_features)
-    column : int
-        Index of the column to copy.
-    k : int, >= 1
-
-    Returns
-    -------
-    X_k : array of shape (n_samples, n_features + k - 1)
-    """
-    X = check_matrix(X, "X", dtype=np.asarray(X).dtype)
-    column = check_int(column, "column")
-    if not -X.shape[1] <= column < X.shape[1]:
-        raise ValueError(f"column must index one of the {X.shape[1]} features, got {column}.")
-    k = check_int(k, "k", minimum=1)
-    return np.hstack([X, np.repeat(X[:, [column]], k - 1, axis=1)])
-
-
-def hide_features(X, fraction: float, rng: np.random.Generator) -> np.ndarray:
-    """Replace ``round(fraction * n_features)`` random entries of each row by NaN.
-
-    Introduced in chapter 5, Generative versus discriminative. Each row hides its own random
-    subset, of the same size for every row.
-
-    Parameters
-    ----------
-    X : array of shape (n_samples, n_features)
-    fraction : float in [0, 1]
-    rng : numpy.random.Generator
-
-    Returns
-    -------
-    X_hidden : array of shape (n_samples, n_features), float, NaN where hidden
-    """
-    X = check_matrix(X, "X")
-    fraction = check_float(fraction, "fraction", low=0.0, high=1.0)
-    rng = check_rng(rng)
-    n_hide = int(round(fraction * X.shape[1]))
-    # The n_hide smallest of n_features uniform keys per row: a uniform random subset.
-    ranks = np.argsort(rng.random(X.shape), axis=1)[:, :n_hide]
-    out = X.copy()
-    np.put_along_axis(out, ranks, np.nan, axis=1)
-    return out

@@ -1,10 +1,11 @@
-"""Real data that ships with installed packages (no download, ever), and its validation split."""
+"""Real data that ships with installed packages (no download, ever), its validation split,
+and the edits chapter 5 makes to a data set (copied columns, hidden entries)."""
 
 from __future__ import annotations
 
 import numpy as np
 
-from ._validation import check_float, check_int, check_rng
+from ._validation import check_float, check_int, check_matrix, check_rng
 
 
 def load_binarized_digits(
@@ -103,3 +104,55 @@ def split_validation(
         )
     perm = check_rng(rng).permutation(len(X))
     return X[perm[n_val:]], X[perm[:n_val]]
+
+
+def with_copies(X, column: int, k: int) -> np.ndarray:
+    """``X`` with ``k - 1`` extra copies of one column appended (``k`` copies in all).
+
+    Introduced in chapter 5, Generative versus discriminative, to feed the same evidence to
+    a classifier several times.
+
+    Parameters
+    ----------
+    X : array of shape (n_samples, n_features)
+    column : int
+        Index of the column to copy.
+    k : int, >= 1
+
+    Returns
+    -------
+    X_k : array of shape (n_samples, n_features + k - 1)
+    """
+    X = check_matrix(X, "X", dtype=np.asarray(X).dtype)
+    column = check_int(column, "column")
+    if not -X.shape[1] <= column < X.shape[1]:
+        raise ValueError(f"column must index one of the {X.shape[1]} features, got {column}.")
+    k = check_int(k, "k", minimum=1)
+    return np.hstack([X, np.repeat(X[:, [column]], k - 1, axis=1)])
+
+
+def hide_features(X, fraction: float, rng: np.random.Generator) -> np.ndarray:
+    """Replace ``round(fraction * n_features)`` random entries of each row by NaN.
+
+    Introduced in chapter 5, Generative versus discriminative. Each row hides its own random
+    subset, of the same size for every row.
+
+    Parameters
+    ----------
+    X : array of shape (n_samples, n_features)
+    fraction : float in [0, 1]
+    rng : numpy.random.Generator
+
+    Returns
+    -------
+    X_hidden : array of shape (n_samples, n_features), float, NaN where hidden
+    """
+    X = check_matrix(X, "X")
+    fraction = check_float(fraction, "fraction", low=0.0, high=1.0)
+    rng = check_rng(rng)
+    n_hide = int(round(fraction * X.shape[1]))
+    # The n_hide smallest of n_features uniform keys per row: a uniform random subset.
+    ranks = np.argsort(rng.random(X.shape), axis=1)[:, :n_hide]
+    out = X.copy()
+    np.put_along_axis(out, ranks, np.nan, axis=1)
+    return out

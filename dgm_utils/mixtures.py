@@ -94,8 +94,7 @@ class _BaseMixture(DensityMixin, BaseEstimator):
         check_int(self.max_iter, "max_iter", minimum=0)
         check_float(self.tol, "tol", low=0.0)
         check_int(self.n_init, "n_init", minimum=1)
-        if not isinstance(self.random_state, np.random.Generator):
-            check_rng(self.random_state, "random_state")
+        check_rng(self.random_state, "random_state")  # draws nothing: fit makes its own
 
     # ------------------------------------------------------------------ fitting
     def fit(self, X, y=None):
@@ -255,27 +254,30 @@ class _BaseMixture(DensityMixin, BaseEstimator):
         """
         return np.argmax(self._log_joint(X), axis=1).astype(np.int64)
 
-    def sample(self, n_samples: int, rng) -> tuple[np.ndarray, np.ndarray]:
+    def sample(self, n: int, rng, *, return_latents: bool = True):
         """Ancestral sampling: draw ``z ~ Categorical(weights_)``, then ``x ~ p(x | z)``.
 
         Parameters
         ----------
-        n_samples : int
+        n : int
+            Number of samples.
         rng : numpy.random.Generator or int seed
+        return_latents : bool, default True
+            Also return the component each sample came from. True by default, as
+            ``sklearn.mixture.GaussianMixture.sample``, which returns ``(X, labels)``.
 
         Returns
         -------
-        X : array of shape (n_samples, n_features)
-        z : array of shape (n_samples,), dtype int64
+        X : array of shape (n, n_features)
+        z : array of shape (n,), dtype int64, only if ``return_latents``
             The component each sample came from.
         """
         self._check_fitted()
-        n_samples = check_sample_size(
-            n_samples, "n_samples", bytes_per_sample=self._bytes_per_sample()
-        )
+        n = check_sample_size(n, "n", bytes_per_sample=self._bytes_per_sample())
         rng = check_rng(rng)
-        z = rng.choice(self.n_components, size=n_samples, p=self.weights_).astype(np.int64)
-        return self._sample_components(z, rng), z
+        z = rng.choice(self.n_components, size=n, p=self.weights_).astype(np.int64)
+        X = self._sample_components(z, rng)
+        return (X, z) if return_latents else X
 
     def num_params(self) -> int:
         """Number of free parameters: ``K - 1`` mixing weights plus ``K`` times the
@@ -361,7 +363,7 @@ class BernoulliMixture(_BaseMixture):
     >>> bmm.log_prob(X).shape
     (4,)
     >>> x = np.array([[1, 0, 0]])  # fill in pixels 1 and 2 given pixel 0 = 1
-    >>> bmm.conditional_mean(x, hidden=np.array([False, True, True])).round(2)
+    >>> bmm.conditional_mean(x, hidden_mask=np.array([False, True, True])).round(2)
     array([[1.  , 0.99, 0.01]])
     """
 
@@ -446,28 +448,36 @@ class BernoulliMixture(_BaseMixture):
         return (rng.random((z.shape[0], self.means_.shape[1])) < self.means_[z]).astype(np.uint8)
 
     # ------------------------------------------------- conditional inference
-    def _hidden_input(self, X, hidden) -> tuple[np.ndarray, np.ndarray]:
-        """X with hidden entries set to NaN, and the boolean hidden mask, both (n, D)."""
+    def _hidden_input(self, X, hidden_mask, hidden=None) -> tuple[np.ndarray, np.ndarray]:
+        """X with hidden entries set to NaN, and the boolean hidden mask, both (n, D).
+
+        ``hidden`` is the former name of ``hidden_mask`` (elsewhere in the package ``hidden``
+        counts hidden units), still accepted as a keyword.
+        """
+        if hidden is not None:
+            if hidden_mask is not None:
+                raise TypeError("Pass hidden_mask or its former name hidden, not both.")
+            hidden_mask = hidden
         self._check_fitted()
         X = self._check_X(X, fitting=False)
-        if hidden is None:
+        if hidden_mask is None:
             mask = np.isnan(X)
         else:
-            h = np.asarray(hidden)
+            h = np.asarray(hidden_mask)
             if h.dtype != np.bool_:
                 raise TypeError(
-                    f"hidden must be a boolean mask (True = hidden pixel), got {describe(h)}."
+                    f"hidden_mask must be boolean (True = hidden pixel), got {describe(h)}."
                 )
             try:
                 mask = np.broadcast_to(h, X.shape) | np.isnan(X)
             except ValueError:
                 raise ValueError(
-                    f"Expected hidden of shape ({X.shape[1]},) or {X.shape} to match X, got "
-                    f"{h.shape}."
+                    f"Expected hidden_mask of shape ({X.shape[1]},) or {X.shape} to match X, "
+                    f"got {h.shape}."
                 ) from None
         return np.where(mask, np.nan, X), mask
 
-    def conditional_mean(self, X, hidden=None) -> np.ndarray:
+    def conditional_mean(self, X, hidden_mask=None, *, hidden=None) -> np.ndarray:
         """Posterior mean of the hidden pixels given the visible ones, ``E[x_hidden | x_visible]``.
 
         Exact: ``p(x_d = 1 | x_visible) = sum_k p(z=k | x_visible) means_[k, d]`` for each
@@ -477,8 +487,10 @@ class BernoulliMixture(_BaseMixture):
         ----------
         X : array of shape (n_samples, n_features)
             Images; the values at hidden pixels are ignored (they may be NaN).
-        hidden : bool array of shape (n_features,) or (n_samples, n_features), optional
+        hidden_mask : bool array of shape (n_features,) or (n_samples, n_features), optional
             True where a pixel is hidden. By default the NaN entries of X are hidden.
+        hidden : optional
+            The former name of ``hidden_mask``, still accepted.
 
         Returns
         -------
@@ -489,15 +501,17 @@ class BernoulliMixture(_BaseMixture):
         Raises
         ------
         TypeError
-            If ``hidden`` is not boolean.
+            If ``hidden_mask`` is not boolean.
         ValueError
             If the shapes do not match, or a visible value is not 0 or 1.
         """
-        Xh, mask = self._hidden_input(X, hidden)
+        Xh, mask = self._hidden_input(X, hidden_mask, hidden)
         prob = self.predict_proba(Xh) @ self.means_
         return np.where(mask, prob, Xh)
 
-    def sample_conditional(self, X, hidden=None, *, n_samples: int = 1, rng=None) -> np.ndarray:
+    def sample_conditional(
+        self, X, hidden_mask=None, *, n_samples: int = 1, rng=None, hidden=None
+    ) -> np.ndarray:
         """Samples of the hidden pixels from the exact conditional ``p(x_hidden | x_visible)``.
 
         Draws ``z ~ p(z | x_visible)``, then each hidden pixel ``~ Bernoulli(means_[z, d])``
@@ -507,19 +521,21 @@ class BernoulliMixture(_BaseMixture):
         ----------
         X : array of shape (n_samples_in, n_features)
             Images; the values at hidden pixels are ignored (they may be NaN).
-        hidden : bool array of shape (n_features,) or (n_samples_in, n_features), optional
+        hidden_mask : bool array of shape (n_features,) or (n_samples_in, n_features), optional
             True where a pixel is hidden. By default the NaN entries of X are hidden.
         n_samples : int, default 1
             Completions per input image.
         rng : numpy.random.Generator or int seed
             Required: the source of randomness.
+        hidden : optional
+            The former name of ``hidden_mask``, still accepted.
 
         Returns
         -------
         completions : array of shape (n_samples_in, n_samples, n_features), dtype uint8
             The visible pixels copied, the hidden ones sampled.
         """
-        Xh, mask = self._hidden_input(X, hidden)
+        Xh, mask = self._hidden_input(X, hidden_mask, hidden)
         n_samples = check_int(n_samples, "n_samples", minimum=1)
         if rng is None:
             raise TypeError("sample_conditional needs rng=np.random.default_rng(seed).")

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 
 from . import _graph
-from ._validation import check_int, describe
+from ._validation import as_float_array, check_int, describe
 
 #: Colour-blind-safe qualitative palette (Okabe & Ito), used across the book.
 OKABE_ITO = (
@@ -45,17 +45,7 @@ def image_grid(images, ncols: int = 10, image_shape=(8, 8), pad: int = 1, pad_va
     -------
     grid : array of shape (rows * (height + pad) - pad, ncols * (width + pad) - pad)
     """
-    if isinstance(images, str | bytes) or images is None:
-        raise TypeError(
-            f"images must be an array of pixel values of shape (n_images, height * width) or "
-            f"(n_images, height, width), got {describe(images)}."
-        )
-    try:
-        arr = np.asarray(images, dtype=np.float64)
-    except (TypeError, ValueError) as exc:
-        raise TypeError(
-            f"images must be an array of numbers (pixel values), got {describe(images)} ({exc})."
-        ) from None
+    arr = as_float_array(images, "images", what="pixel values")
     h, w = image_shape
     if arr.ndim == 2 and arr.shape[1] == h * w:
         arr = arr.reshape(-1, h, w)
@@ -214,7 +204,7 @@ def plot_pixel_order(order, shape=(8, 8), ax=None, *, image=None, title: str | N
     Parameters
     ----------
     order : array of shape (height * width,)
-        Flat pixel indices in visiting order (e.g. from ``dgm_utils.discrete.pixel_order``).
+        Flat pixel indices in visiting order (e.g. from ``dgm_utils.binary_densities.pixel_order``).
     shape : tuple of int, default (8, 8)
     ax : matplotlib Axes, optional
     image : array of shape (height * width,), optional

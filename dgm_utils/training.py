@@ -11,10 +11,9 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-import numpy as np
 import torch
 
-from ._validation import check_device, check_float, check_int, describe
+from ._validation import check_device, check_float, check_int, check_tensor
 
 
 def default_device() -> torch.device:
@@ -105,25 +104,10 @@ class _Progress:
 def _as_tensor(X, name: str, n_features: int | None, dtype: torch.dtype) -> torch.Tensor:
     """``X`` as a 2-D tensor of the model's floating-point ``dtype``, or a clear error."""
     if isinstance(X, torch.Tensor):
-        t = X.detach().to(dtype)
-    else:
-        arr = np.asarray(X)
-        if arr.dtype == object or not (
-            np.issubdtype(arr.dtype, np.number) or np.issubdtype(arr.dtype, np.bool_)
-        ):
-            raise TypeError(f"{name} must be a numeric array or tensor, got {describe(X)}.")
-        t = torch.as_tensor(arr, dtype=dtype)
-    if t.ndim != 2 or (n_features is not None and t.shape[1] != n_features):
-        width = n_features if n_features is not None else "n_features"
-        raise ValueError(f"Expected {name} of shape (n_samples, {width}), got {tuple(t.shape)}.")
-    if t.shape[0] == 0:
-        raise ValueError(
-            f"{name} has 0 samples (shape {tuple(t.shape)}); training and evaluation need at "
-            "least one."
-        )
-    if not torch.isfinite(t).all():
-        raise ValueError(f"{name} contains NaN or infinite values.")
-    return t
+        X = X.detach()
+    return check_tensor(
+        X, name, n_features=n_features, dtype=dtype, accept="array_like", rows="n_samples"
+    )
 
 
 def _check_objective_output(values, batch: int) -> None:
@@ -277,7 +261,9 @@ def train(
             )
     if not any(p.requires_grad for p in model.parameters()):
         raise ValueError(f"{type(model).__name__} has no trainable parameters.")
-    n_features = getattr(model, "n_dims", None) or getattr(model, "x_dim", None)
+    # A density model (FVSBN, NADE, VAE) trains on rows x of width n_features; a classifier
+    # (NeuralClassifier) on rows (x, y), so its n_features does not fix the width.
+    n_features = None if hasattr(model, "predict") else getattr(model, "n_features", None)
     dtype = next(model.parameters()).dtype
     X_train = _as_tensor(X_train, "X_train", n_features, dtype)
     X_val = None if X_val is None else _as_tensor(X_val, "X_val", X_train.shape[1], dtype)

@@ -32,7 +32,9 @@ from ._validation import (
     check_in,
     check_int,
     check_sample_size,
+    check_tensor,
     describe,
+    sample_rng,
 )
 
 _LIKELIHOODS = ("bernoulli", "gaussian")
@@ -67,8 +69,9 @@ class VAE(nn.Module):
 
     Parameters
     ----------
-    x_dim : int
-        Dimension of an observation x (64 for the 8x8 digits).
+    n_features : int
+        Dimension of an observation x (64 for the 8x8 digits). ``x_dim=`` (its former
+        name) is still accepted as a keyword.
     z_dim : int
         Dimension of the latent z.
     hidden : int or sequence of int
@@ -87,7 +90,7 @@ class VAE(nn.Module):
     encoder : torch.nn.Sequential
         x -> (m(x), s(x)), output of size 2 * z_dim.
     decoder : torch.nn.Sequential
-        z -> logits (size x_dim) or (mu(z), log_sigma(z)) (size 2 * x_dim).
+        z -> logits (size n_features) or (mu(z), log_sigma(z)) (size 2 * n_features).
 
     Raises
     ------
@@ -99,7 +102,7 @@ class VAE(nn.Module):
     Examples
     --------
     >>> import torch
-    >>> vae = VAE(x_dim=64, z_dim=2, hidden=128)
+    >>> vae = VAE(n_features=64, z_dim=2, hidden=128)
     >>> x = torch.bernoulli(torch.full((5, 64), 0.3))
     >>> vae.elbo(x).shape
     torch.Size([5])
@@ -109,17 +112,27 @@ class VAE(nn.Module):
 
     def __init__(
         self,
-        x_dim: int,
-        z_dim: int,
+        n_features: int | None = None,
+        z_dim: int | None = None,
         hidden: int | Sequence[int] = (64,),
         likelihood: str = "bernoulli",
         activation: str = "relu",
         *,
         dtype: torch.dtype = torch.float64,
+        x_dim: int | None = None,
     ):
         super().__init__()
         dtype = check_float_dtype(dtype)
-        self.x_dim = check_int(x_dim, "x_dim", minimum=1)
+        if x_dim is not None:  # the former name of n_features (chapter 7 uses it)
+            if n_features is not None:
+                raise TypeError("Pass n_features or its former name x_dim, not both.")
+            n_features = x_dim
+        if n_features is None or z_dim is None:
+            raise TypeError(
+                "VAE needs n_features (the size of x) and z_dim (the size of z), e.g. "
+                "VAE(64, 2, hidden=(256, 128))."
+            )
+        self.n_features = check_int(n_features, "n_features", minimum=1)
         self.z_dim = check_int(z_dim, "z_dim", minimum=1)
         if isinstance(hidden, numbers.Integral) and not isinstance(hidden, bool):
             hidden = (int(hidden),)
@@ -135,8 +148,8 @@ class VAE(nn.Module):
         check_in(activation, "activation", tuple(_ACTIVATIONS))
         self.likelihood = likelihood
         self.activation = activation
-        self.encoder = _mlp((self.x_dim, *self.hidden, 2 * self.z_dim), activation)
-        out = self.x_dim if likelihood == "bernoulli" else 2 * self.x_dim
+        self.encoder = _mlp((self.n_features, *self.hidden, 2 * self.z_dim), activation)
+        out = self.n_features if likelihood == "bernoulli" else 2 * self.n_features
         self.decoder = _mlp((self.z_dim, *reversed(self.hidden), out), activation)
         self.to(dtype)
         for layer in [*self.encoder, *self.decoder]:
@@ -145,7 +158,7 @@ class VAE(nn.Module):
 
     def extra_repr(self) -> str:
         return (
-            f"x_dim={self.x_dim}, z_dim={self.z_dim}, hidden={self.hidden}, "
+            f"n_features={self.n_features}, z_dim={self.z_dim}, hidden={self.hidden}, "
             f"likelihood={self.likelihood!r}"
         )
 
@@ -153,42 +166,25 @@ class VAE(nn.Module):
     def _param(self) -> torch.Tensor:
         return next(self.parameters())
 
+    @property
+    def x_dim(self) -> int:
+        """The former name of ``n_features``, kept so that old code runs."""
+        return self.n_features
+
     def _check_x(self, x, name: str = "x") -> torch.Tensor:
-        """``x`` as a float tensor of shape (batch, x_dim) on the model's device, or raise."""
+        """``x`` as a float tensor of shape (batch, n_features) on the model's device, or raise."""
         ref = self._param()
-        if isinstance(x, torch.Tensor):
-            t = x
-        elif isinstance(x, np.ndarray):
-            if not (np.issubdtype(x.dtype, np.number) or np.issubdtype(x.dtype, np.bool_)):
-                raise TypeError(f"{name} must hold numbers, got {describe(x)}.")
-            t = torch.as_tensor(x)
-        else:
-            raise TypeError(
-                f"{name} must be a torch.Tensor or numpy array of shape (batch, {self.x_dim}), "
-                f"got {describe(x)}."
-            )
-        if t.ndim != 2 or t.shape[1] != self.x_dim:
-            hint = " For one example use x[None, :]." if t.ndim == 1 else ""
-            what = " (binarised 8x8 digits)" if self.x_dim == 64 else ""
-            raise ValueError(
-                f"Expected {name} of shape (batch, {self.x_dim}){what}, got {tuple(t.shape)}.{hint}"
-            )
-        if t.shape[0] == 0:
-            raise ValueError(f"{name} must hold at least one example, got shape {tuple(t.shape)}.")
-        if t.is_complex():
-            raise TypeError(f"{name} must be real, got {describe(t)}.")
-        t = t.to(device=ref.device, dtype=ref.dtype)
-        if not torch.isfinite(t).all():
-            i, j = (~torch.isfinite(t)).nonzero()[0].tolist()
-            raise ValueError(f"{name} contains NaN or infinite values, first at [{i}, {j}].")
-        if self.likelihood == "bernoulli" and not ((t == 0) | (t == 1)).all():
-            bad = t[(t != 0) & (t != 1)].unique()[:5].tolist()
-            raise ValueError(
-                f"The Bernoulli decoder needs binary {name} (0/1 values), got values such as "
-                f"{[round(v, 4) for v in bad]}. Binarise first, e.g. (x > 0.5).float(), or use "
-                'likelihood="gaussian" for real-valued data.'
-            )
-        return t
+        return check_tensor(
+            x,
+            name,
+            n_features=self.n_features,
+            dtype=ref.dtype,
+            device=ref.device,
+            what=" (binarised 8x8 digits)" if self.n_features == 64 else "",
+            binary=self.likelihood == "bernoulli",
+            binary_hint="The Bernoulli decoder needs them: binarise first, e.g. "
+            '(x > 0.5).float(), or use likelihood="gaussian" for real-valued data.',
+        )
 
     def _check_z(self, z) -> torch.Tensor:
         if not isinstance(z, torch.Tensor):
@@ -229,7 +225,7 @@ class VAE(nn.Module):
 
         Parameters
         ----------
-        x : tensor or array of shape (batch, x_dim)
+        x : tensor or array of shape (batch, n_features)
 
         Returns
         -------
@@ -253,7 +249,7 @@ class VAE(nn.Module):
         Returns
         -------
         torch.distributions.Independent
-            Batch shape ``z.shape[:-1]``, event shape (x_dim,):
+            Batch shape ``z.shape[:-1]``, event shape (n_features,):
             ``Independent(Bernoulli(logits=...), 1)`` or
             ``Independent(Normal(mu(z), exp(log_sigma(z))), 1)``.
         """
@@ -289,7 +285,7 @@ class VAE(nn.Module):
 
         Parameters
         ----------
-        x : tensor or array of shape (batch, x_dim)
+        x : tensor or array of shape (batch, n_features)
         n_samples : int, default 1
             Monte Carlo draws of z per example.
         kl : {"analytic", "mc"}, default "analytic"
@@ -318,7 +314,7 @@ class VAE(nn.Module):
 
         Parameters
         ----------
-        x : tensor or array of shape (batch, x_dim)
+        x : tensor or array of shape (batch, n_features)
         k : int
             Number of draws per example.
         generator : torch.Generator, optional
@@ -353,7 +349,7 @@ class VAE(nn.Module):
 
         Parameters
         ----------
-        x : tensor or array of shape (batch, x_dim)
+        x : tensor or array of shape (batch, n_features)
         k : int
             Number of importance samples.
         generator : torch.Generator, optional
@@ -379,7 +375,7 @@ class VAE(nn.Module):
 
         Parameters
         ----------
-        x : tensor or array of shape (batch, x_dim)
+        x : tensor or array of shape (batch, n_features)
         grid : tensor or array of shape (n_grid,), optional
             Increasing z values; ``torch.linspace(-8, 8, 4001)`` by default (the prior puts
             mass below 1e-14 outside).
@@ -421,12 +417,20 @@ class VAE(nn.Module):
         p_x_given_z = self.decode(z)  # batch shape (n_grid,)
         out = []
         for start in range(0, x.shape[0], chunk_size):
-            xb = x[start : start + chunk_size, None, :]  # (b, 1, x_dim) against (n_grid,)
+            xb = x[start : start + chunk_size, None, :]  # (b, 1, n_features) against (n_grid,)
             out.append(torch.logsumexp(p_x_given_z.log_prob(xb) + log_pz_w, dim=1))
         return torch.cat(out)
 
     @torch.no_grad()
-    def sample(self, n: int, generator=None, *, return_latent: bool = False):
+    def sample(
+        self,
+        n: int,
+        rng: torch.Generator | None = None,
+        *,
+        return_latents: bool = False,
+        generator: torch.Generator | None = None,
+        return_latent: bool | None = None,
+    ):
         """Ancestral sampling: z ~ p(z), then x ~ p(x | z).
 
         Introduced in chapter 7, Continuous variables.
@@ -435,22 +439,26 @@ class VAE(nn.Module):
         ----------
         n : int
             Number of samples.
-        generator : torch.Generator, optional
+        rng : torch.Generator, optional
             Source of randomness (the global torch generator by default).
-        return_latent : bool, default False
+        return_latents : bool, default False
             Also return the z that produced each x.
+        generator, return_latent : optional
+            The former names of ``rng`` and ``return_latents``, still accepted.
 
         Returns
         -------
-        x : Tensor of shape (n, x_dim)
+        x : Tensor of shape (n, n_features)
             Binary (float 0/1) for the Bernoulli decoder.
-        z : Tensor of shape (n, z_dim), only if ``return_latent``
+        z : Tensor of shape (n, z_dim), only if ``return_latents``
         """
         ref = self._param()
         # z, the decoder's activations and x (with its distribution's parameters)
-        width = self.z_dim + sum(self.hidden) + 3 * self.x_dim
+        width = self.z_dim + sum(self.hidden) + 3 * self.n_features
         n = check_sample_size(n, "n", bytes_per_sample=width * ref.element_size(), minimum=1)
-        generator = self._check_generator(generator)
+        generator = self._check_generator(sample_rng(rng, generator, "sample()"))
+        if return_latent is not None:
+            return_latents = return_latent
         z = torch.randn((n, self.z_dim), generator=generator, device=ref.device, dtype=ref.dtype)
         p = self.decode(z).base_dist
         # torch.distributions' .sample() takes no generator, hence the explicit draws.
@@ -460,4 +468,4 @@ class VAE(nn.Module):
             x = p.loc + p.scale * torch.randn(
                 p.loc.shape, generator=generator, device=ref.device, dtype=ref.dtype
             )
-        return (x, z) if return_latent else x
+        return (x, z) if return_latents else x

@@ -146,7 +146,7 @@ def _fitted_samplers():
         "BayesianNetwork": lambda n: du.student_network().sample(n, rng),
         "FVSBN": lambda n: du.FVSBN(3).sample(n),
         "NADE": lambda n: du.NADE(3, hidden=4).sample(n),
-        "VAE": lambda n: du.VAE(x_dim=3, z_dim=2, hidden=(4,)).sample(n),
+        "VAE": lambda n: du.VAE(n_features=3, z_dim=2, hidden=(4,)).sample(n),
     }
 
 

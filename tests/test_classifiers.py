@@ -12,6 +12,7 @@ from sklearn.naive_bayes import BernoulliNB, GaussianNB
 
 import dgm_utils as du
 from dgm_utils import classifiers as clf
+from dgm_utils import spam_corpus
 from dgm_utils.exercises import is_correct
 
 
@@ -310,9 +311,18 @@ def test_wrong_number_of_features_at_predict(make):
         model.predict([[0, 1, 1]])
 
 
-def test_not_fitted_error_is_value_and_attribute_error():
-    assert issubclass(clf.NotFittedError, ValueError)
-    assert issubclass(clf.NotFittedError, AttributeError)
+@pytest.mark.parametrize("make", MODELS)
+def test_unfitted_model_is_caught_as_scikit_learn_callers_expect(make):
+    """Code written for scikit-learn catches an unfitted model as ValueError or
+    AttributeError, and sklearn's own check_is_fitted agrees the model is not fitted."""
+    from sklearn.utils.validation import check_is_fitted
+
+    for caught in (ValueError, AttributeError):
+        with pytest.raises(caught):
+            make().predict([[0, 1]])
+    with pytest.raises(clf.NotFittedError):
+        check_is_fitted(make())
+    check_is_fitted(make().fit([[0, 1], [1, 0], [1, 1], [0, 0]], [0, 1, 1, 0]))
 
 
 # ------------------------------------------------------------------ helpers
@@ -432,8 +442,14 @@ def test_spam_posterior_brute_force_and_calibrated():
             lik = prior / 3
             for phrase in {
                 w for t in clf.SPAM_TOPICS.values() for ws in t.values() for w in ws
-            } | set(clf._NEUTRAL_WORDS):
-                p = 0.6 if phrase in words else 0.35 if phrase in clf._NEUTRAL_WORDS else 0.04
+            } | set(spam_corpus._NEUTRAL_WORDS):
+                p = (
+                    0.6
+                    if phrase in words
+                    else 0.35
+                    if phrase in spam_corpus._NEUTRAL_WORDS
+                    else 0.04
+                )
                 on = x[vocab.index(phrase.split()[0])]
                 lik *= p if on else 1 - p
             total[int(cls == "spam")] += lik

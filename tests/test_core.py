@@ -518,3 +518,92 @@ def test_the_page_checker_agrees_with_check_on_every_exercise():
         assert verdict.split(" ")[0] == kernel.split(" ")[0], (ex_id, t, verdict, kernel)
         if not verdict.startswith("Not checked"):
             assert verdict == kernel, (ex_id, t)
+
+
+def test_moved_names_still_import_from_their_old_modules():
+    """discrete.py was split by concept and fit_digit_models moved to experiments.py; the
+    old import paths (and chapter 5's ``clf.make_spam_corpus``) give the very same objects."""
+    from dgm_utils import (
+        autoregressive,
+        binary_densities,
+        classifiers,
+        counting,
+        datasets,
+        discrete,
+        evaluation,
+        experiments,
+        joint_table,
+        spam_corpus,
+    )
+
+    assert discrete.JointTable is joint_table.JointTable is du.JointTable
+    assert discrete.pixel_order is binary_densities.pixel_order is du.pixel_order
+    assert discrete.num_params_joint is counting.num_params_joint is du.num_params_joint
+    assert autoregressive.fit_digit_models is experiments.fit_digit_models
+    assert du.fit_digit_models is experiments.fit_digit_models
+    assert classifiers.make_spam_corpus is spam_corpus.make_spam_corpus
+    assert classifiers.learning_curves is evaluation.learning_curves
+    assert classifiers.hide_features is datasets.hide_features
+
+
+def test_check_tensor_is_the_one_validator_of_model_data():
+    import torch
+
+    from dgm_utils._validation import check_tensor
+
+    x = np.array([[0, 1, 1], [1, 0, 0]], dtype=np.uint8)
+    t = check_tensor(x, "x", n_features=3, dtype=torch.float64, binary=True)
+    assert t.dtype == torch.float64 and torch.equal(t, torch.as_tensor(x, dtype=torch.float64))
+    with pytest.raises(TypeError, match=r"torch.Tensor of shape \(batch, 3\)"):
+        check_tensor(x, "x", n_features=3, accept="tensor")
+    with pytest.raises(TypeError, match="torch.Tensor or numpy array"):
+        check_tensor([[0, 1, 1]], "x", n_features=3)
+    assert check_tensor([[0, 1, 1]], "x", accept="array_like").shape == (1, 3)
+    with pytest.raises(ValueError, match=r"x has 0 samples \(shape \(0, 3\)\)"):
+        check_tensor(np.zeros((0, 3)), "x")
+    assert check_tensor(np.zeros((0, 3)), "x", allow_empty=True).shape == (0, 3)
+    with pytest.raises(ValueError, match=r"NaN or infinite values, first at \[1, 2\]"):
+        check_tensor(np.array([[0.0, 1, 1], [1, 0, np.inf]]), "x", binary=True)
+    with pytest.raises(
+        ValueError, match=r"x must be binary \(0/1 values\), got values such as \[2"
+    ):
+        check_tensor(x * 2, "x", binary=True)
+    # A tensor that requires grad keeps its graph: gradients can flow back to the input.
+    w = torch.zeros(2, 3, requires_grad=True)
+    assert check_tensor(w, "x").requires_grad
+
+
+def test_every_model_samples_as_sample_n_rng():
+    """One signature: sample(n, rng); latents only when asked (mixtures return them by
+    default, as scikit-learn's GaussianMixture.sample); the old torch keywords still work
+    and give the same draws."""
+    import inspect
+
+    import torch
+
+    X = np.random.default_rng(0).integers(0, 2, size=(40, 4))
+    torch_models = [du.FVSBN(4), du.NADE(4, hidden=3), du.VAE(4, 2, hidden=(3,))]
+    numpy_models = [
+        du.IndependentBernoulli().fit(X),
+        du.BinaryMarkovChain().fit(X),
+        du.BernoulliMixture(2, random_state=0).fit(X),
+        du.student_network(),
+    ]
+    for model in torch_models + numpy_models:
+        params = list(inspect.signature(model.sample).parameters)
+        assert params[:2] == ["n", "rng"], (type(model).__name__, params)
+    for model in torch_models:
+        a = model.sample(5, torch.Generator().manual_seed(1))
+        b = model.sample(5, generator=torch.Generator().manual_seed(1))
+        assert torch.equal(a, b) and a.shape == (5, 4)
+        with pytest.raises(TypeError, match="both rng and generator"):
+            model.sample(5, torch.Generator(), generator=torch.Generator())
+    vae = torch_models[2]
+    x, z = vae.sample(5, torch.Generator().manual_seed(1), return_latents=True)
+    x_old, z_old = vae.sample(5, generator=torch.Generator().manual_seed(1), return_latent=True)
+    assert torch.equal(x, x_old) and torch.equal(z, z_old) and z.shape == (5, 2)
+    mixture = numpy_models[2]
+    Xs, zs = mixture.sample(6, np.random.default_rng(2))
+    only_x = mixture.sample(6, np.random.default_rng(2), return_latents=False)
+    np.testing.assert_array_equal(Xs, only_x)
+    assert zs.shape == (6,) and set(zs) <= {0, 1}

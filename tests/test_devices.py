@@ -54,7 +54,7 @@ def test_training_on_cuda_when_asked_and_drawing_with_a_cuda_generator():
 @cuda
 def test_vae_draws_on_cuda_with_a_cuda_generator():
     torch.manual_seed(0)
-    vae = du.VAE(x_dim=5, z_dim=2, hidden=(8,))
+    vae = du.VAE(n_features=5, z_dim=2, hidden=(8,))
     x = binary(6, 5)
     with torch.no_grad():
         on_cpu = vae.elbo(x, n_samples=3, generator=torch.Generator().manual_seed(1))

@@ -1,4 +1,4 @@
-"""Tests of dgm_utils.discrete against brute force, plain numpy and torch.distributions."""
+"""Tests of dgm_utils.counting, joint_table and binary_densities against brute force, plain numpy and torch.distributions."""
 
 from __future__ import annotations
 
@@ -12,16 +12,14 @@ from scipy import stats
 from sklearn.exceptions import NotFittedError
 
 import dgm_utils as du
-from dgm_utils.discrete import (
-    BinaryMarkovChain,
-    IndependentBernoulli,
-    JointTable,
+from dgm_utils.binary_densities import BinaryMarkovChain, IndependentBernoulli, pixel_order
+from dgm_utils.counting import (
     chain_rule_param_counts,
     num_params_independent,
     num_params_joint,
     num_params_markov_chain,
-    pixel_order,
 )
+from dgm_utils.joint_table import JointTable
 
 # ----------------------------------------------------------------------------------------
 # Parameter counts
@@ -283,11 +281,19 @@ def digits():
 
 
 @pytest.mark.parametrize("alpha", [0.0, 1.0, 2.5])
-def test_independent_bernoulli_closed_form(digits, alpha):
+def test_independent_bernoulli_matches_scikit_learn(digits, alpha):
+    """Independent pixels are naive Bayes with a single class: scikit-learn's BernoulliNB
+    (its own additive smoothing) fitted with one label gives the same pixel probabilities;
+    alpha = 0 is the maximum-likelihood estimate, the pixel means."""
+    from sklearn.naive_bayes import BernoulliNB
+
     X_train, _ = digits
     model = IndependentBernoulli(alpha=alpha).fit(X_train)
-    expected = (X_train.sum(0) + alpha) / (len(X_train) + 2 * alpha)
-    np.testing.assert_allclose(model.probs_, expected)
+    if alpha > 0:
+        ref = BernoulliNB(alpha=alpha, force_alpha=True).fit(X_train, np.zeros(len(X_train)))
+        np.testing.assert_allclose(model.probs_, np.exp(ref.feature_log_prob_[0]), rtol=1e-12)
+    else:
+        np.testing.assert_allclose(model.probs_, X_train.mean(axis=0), rtol=1e-12)
     assert model.num_params() == 64
     assert model.probs_.shape == (64,)
 
@@ -447,7 +453,7 @@ def test_pixel_orders():
     np.testing.assert_array_equal(pixel_order("column-major", (2, 3)), [0, 3, 1, 4, 2, 5])
     np.testing.assert_array_equal(pixel_order("snake", (3, 2)), [0, 1, 3, 2, 4, 5])
     np.testing.assert_array_equal(pixel_order("snake-column", (2, 3)), [0, 3, 4, 1, 2, 5])
-    for kind in du.discrete.PIXEL_ORDERS:
+    for kind in du.binary_densities.PIXEL_ORDERS:
         order = pixel_order(kind, (8, 8))
         assert sorted(order) == list(range(64))
         if kind.startswith("snake"):

@@ -359,13 +359,13 @@ def test_unfitted_and_mismatched_use(small_bmm):
         model.predict_proba(np.zeros(6))
     with pytest.raises(ValueError, match="must be binary"):
         model.log_prob(np.full((1, 6), 0.5))
-    with pytest.raises(TypeError, match="hidden must be a boolean mask"):
+    with pytest.raises(TypeError, match="hidden_mask must be boolean"):
         model.conditional_mean(np.zeros((1, 6)), hidden=np.array([1, 0, 0, 0, 0, 0]))
-    with pytest.raises(ValueError, match=r"Expected hidden of shape \(6,\) or \(1, 6\)"):
+    with pytest.raises(ValueError, match=r"Expected hidden_mask of shape \(6,\) or \(1, 6\)"):
         model.conditional_mean(np.zeros((1, 6)), hidden=np.zeros(5, dtype=bool))
     with pytest.raises(TypeError, match="needs rng"):
         model.sample_conditional(np.zeros((1, 6)), np.ones(6, dtype=bool))
-    with pytest.raises(ValueError, match="n_samples must be at least 0, got -1"):
+    with pytest.raises(ValueError, match="n must be at least 0, got -1"):
         model.sample(-1, np.random.default_rng(0))
     with pytest.raises(TypeError, match="rng must be a numpy.random.Generator"):
         model.sample(2, rng=None)
@@ -391,3 +391,20 @@ def test_chapter1_exercise_answers_are_accepted(digits):
     labels = np.r_[np.ones(len(X_test)), np.zeros(len(X_test))]
     scores = np.r_[model.log_prob(X_test), model.log_prob(left.reshape(-1, 64))]
     assert is_correct("ch01-shift-left-auc", roc_auc_score(labels, scores))
+
+
+def test_hidden_is_the_former_name_of_hidden_mask(small_bmm):
+    """Chapter 1's solution writes conditional_mean(x, hidden=...): the old keyword gives the
+    same completions as hidden_mask (hidden now always counts hidden units elsewhere)."""
+    model, _ = small_bmm
+    x = np.zeros((2, model.means_.shape[1]))
+    mask = np.zeros(x.shape[1], dtype=bool)
+    mask[::2] = True
+    np.testing.assert_array_equal(
+        model.conditional_mean(x, hidden=mask), model.conditional_mean(x, hidden_mask=mask)
+    )
+    a = model.sample_conditional(x, hidden=mask, n_samples=3, rng=np.random.default_rng(0))
+    b = model.sample_conditional(x, mask, n_samples=3, rng=np.random.default_rng(0))
+    np.testing.assert_array_equal(a, b)
+    with pytest.raises(TypeError, match="not both"):
+        model.conditional_mean(x, mask, hidden=mask)

@@ -105,10 +105,10 @@ def test_evaluate_is_the_mean_negative_log_likelihood(data):
 class TinyVAELike(nn.Module):
     """Stands in for chapter 7's VAE: a model trained through ``objective=m.elbo``."""
 
-    def __init__(self, x_dim):
+    def __init__(self, n_features):
         super().__init__()
-        self.x_dim = x_dim
-        self.logits = nn.Parameter(torch.zeros(x_dim))
+        self.n_features = n_features
+        self.logits = nn.Parameter(torch.zeros(n_features))
 
     def elbo(self, x):
         noise = 0.01 * torch.randn(x.shape[0])  # sampling inside the objective
@@ -125,7 +125,7 @@ def test_custom_objective_such_as_an_elbo(data):
     assert history.train_loss[-1] < history.train_loss[0]
     # The independent-Bernoulli optimum is the pixel frequencies.
     torch.testing.assert_close(torch.sigmoid(model.logits), X_train.mean(0), atol=0.05, rtol=0)
-    # The width check reads the VAE's x_dim.
+    # The width check reads the model's n_features.
     with pytest.raises(ValueError, match=r"X_train of shape \(n_samples, 6\), got \(200, 5\)"):
         train(TinyVAELike(6), X_train[:, :5], progress=False)
 

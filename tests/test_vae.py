@@ -12,10 +12,10 @@ import dgm_utils as du
 from dgm_utils.vae import VAE
 
 
-def make(x_dim=3, z_dim=1, hidden=(8,), likelihood="gaussian", seed=0, activation="tanh"):
+def make(n_features=3, z_dim=1, hidden=(8,), likelihood="gaussian", seed=0, activation="tanh"):
     """A double-precision model with random (untrained) weights: q(z|x) is far from p(z|x)."""
     torch.manual_seed(seed)
-    return VAE(x_dim, z_dim, hidden, likelihood=likelihood, activation=activation).double()
+    return VAE(n_features, z_dim, hidden, likelihood=likelihood, activation=activation).double()
 
 
 def gen(seed=0):
@@ -24,7 +24,7 @@ def gen(seed=0):
 
 # ---------------------------------------------------------------- densities vs scipy.stats
 def test_encoder_is_a_diagonal_gaussian_matching_scipy():
-    vae = make(x_dim=4, z_dim=3)
+    vae = make(n_features=4, z_dim=3)
     x = torch.randn(5, 4, dtype=torch.float64)
     q = vae.encode(x)
     assert isinstance(q, torch.distributions.Independent)
@@ -36,7 +36,7 @@ def test_encoder_is_a_diagonal_gaussian_matching_scipy():
 
 
 def test_bernoulli_decoder_matches_scipy():
-    vae = make(x_dim=6, z_dim=2, likelihood="bernoulli")
+    vae = make(n_features=6, z_dim=2, likelihood="bernoulli")
     z = torch.randn(7, 2, dtype=torch.float64)
     p = vae.decode(z)
     assert p.batch_shape == (7,) and p.event_shape == (6,)
@@ -47,7 +47,7 @@ def test_bernoulli_decoder_matches_scipy():
 
 
 def test_gaussian_decoder_matches_scipy_and_prior_is_standard_normal():
-    vae = make(x_dim=3, z_dim=2)
+    vae = make(n_features=3, z_dim=2)
     z = torch.randn(4, 2, dtype=torch.float64)
     mu, log_sigma = vae.decoder(z).detach().chunk(2, dim=-1)
     x = torch.randn(4, 3, dtype=torch.float64)
@@ -58,7 +58,7 @@ def test_gaussian_decoder_matches_scipy_and_prior_is_standard_normal():
 
 
 def test_decode_broadcasts_over_leading_axes():
-    vae = make(x_dim=3, z_dim=2)
+    vae = make(n_features=3, z_dim=2)
     p = vae.decode(torch.zeros(10, 4, 2, dtype=torch.float64))
     assert p.batch_shape == (10, 4) and p.event_shape == (3,)
 
@@ -66,7 +66,7 @@ def test_decode_broadcasts_over_leading_axes():
 # ---------------------------------------------------------------- the ELBO, term by term
 def test_single_sample_elbo_equals_scipy_reconstruction_minus_integrated_kl():
     """ELBO = log p(x | z) at z = m + s * eps, minus KL(q || p) integrated by scipy.quad."""
-    vae = make(x_dim=2, z_dim=1)
+    vae = make(n_features=2, z_dim=1)
     x = torch.tensor([[0.3, -1.2], [2.0, 0.5]], dtype=torch.float64)
     elbo = vae.elbo(x, generator=gen(3)).detach().numpy()
     eps = torch.randn((1, 2, 1), generator=gen(3), dtype=torch.float64)[0, :, 0].numpy()
@@ -84,7 +84,7 @@ def test_single_sample_elbo_equals_scipy_reconstruction_minus_integrated_kl():
 
 
 def test_monte_carlo_kl_agrees_with_analytic_kl_on_average():
-    vae = make(x_dim=3, z_dim=2)
+    vae = make(n_features=3, z_dim=2)
     x = torch.randn(4, 3, dtype=torch.float64)
     with torch.no_grad():
         analytic = vae.elbo(x, n_samples=20000, generator=gen(1))
@@ -111,7 +111,7 @@ def _quadrature_elbo(vae, x, n=4001):
 # ---------------------------------------------------------------- bounds and the marginal
 @pytest.fixture(scope="module")
 def one_d():
-    vae = make(x_dim=2, z_dim=1, hidden=(16,), seed=1)
+    vae = make(n_features=2, z_dim=1, hidden=(16,), seed=1)
     x = torch.tensor([[0.5, -0.3], [-2.0, 1.0], [3.0, 3.0]], dtype=torch.float64)
     return vae, x
 
@@ -133,7 +133,7 @@ def test_quadrature_marginal_matches_scipy_quad(one_d):
 
 
 def test_quadrature_marginal_integrates_to_one_over_x():
-    vae = make(x_dim=1, z_dim=1, hidden=(16,), seed=2)
+    vae = make(n_features=1, z_dim=1, hidden=(16,), seed=2)
     xs = torch.linspace(-40, 40, 16001, dtype=torch.float64)[:, None]
     with torch.no_grad():
         density = vae.log_marginal_quadrature(xs).exp()
@@ -182,7 +182,7 @@ def test_iwae_with_many_samples_matches_the_integrated_log_likelihood(one_d):
 
 
 def test_iwae_on_bernoulli_model_is_a_tighter_bound_than_elbo():
-    vae = make(x_dim=8, z_dim=2, hidden=(16,), likelihood="bernoulli", seed=4)
+    vae = make(n_features=8, z_dim=2, hidden=(16,), likelihood="bernoulli", seed=4)
     x = torch.bernoulli(torch.full((6, 8), 0.4, dtype=torch.float64), generator=gen())
     with torch.no_grad():
         elbo = vae.elbo(x, n_samples=20000, generator=gen(1)).numpy()
@@ -198,7 +198,7 @@ def test_iwae_on_bernoulli_model_is_a_tighter_bound_than_elbo():
 
 
 def test_iwae_is_the_log_mean_of_the_importance_weights_in_any_chunking():
-    vae = make(x_dim=3, z_dim=2)
+    vae = make(n_features=3, z_dim=2)
     x = torch.randn(5, 3, dtype=torch.float64)
     with torch.no_grad():
         log_w = vae.log_importance_weights(x, 300, generator=gen(9), chunk_size=7)
@@ -213,7 +213,7 @@ def test_iwae_is_the_log_mean_of_the_importance_weights_in_any_chunking():
 
 # ---------------------------------------------------------------- sampling
 def test_sample_shapes_binary_and_reproducible():
-    vae = make(x_dim=64, z_dim=2, likelihood="bernoulli")
+    vae = make(n_features=64, z_dim=2, likelihood="bernoulli")
     x, z = vae.sample(10, gen(0), return_latent=True)
     assert x.shape == (10, 64) and z.shape == (10, 2)
     assert set(x.unique().tolist()) <= {0.0, 1.0}
@@ -222,7 +222,7 @@ def test_sample_shapes_binary_and_reproducible():
 
 
 def test_gaussian_samples_have_the_marginal_mean_and_variance():
-    vae = make(x_dim=1, z_dim=1, hidden=(16,), seed=3)
+    vae = make(n_features=1, z_dim=1, hidden=(16,), seed=3)
     x = vae.sample(40000, gen(1))[:, 0].numpy()
     # E[x] and E[x^2] under p(x) = int p(x|z) p(z) dz, by Gauss-Hermite quadrature over z.
     t, w = np.polynomial.hermite_e.hermegauss(80)
@@ -237,7 +237,7 @@ def test_gaussian_samples_have_the_marginal_mean_and_variance():
 
 # ---------------------------------------------------------------- training
 def test_a_gradient_step_lowers_the_negative_elbo():
-    vae = make(x_dim=8, z_dim=2, hidden=(16,), likelihood="bernoulli")
+    vae = make(n_features=8, z_dim=2, hidden=(16,), likelihood="bernoulli")
     x = torch.bernoulli(torch.full((32, 8), 0.3, dtype=torch.float64), generator=gen())
     opt = torch.optim.SGD(vae.parameters(), lr=1e-3)
     loss = -vae.elbo(x, n_samples=4, generator=gen(1)).mean()
@@ -268,7 +268,7 @@ def test_shared_training_loop_improves_the_elbo():
 @pytest.mark.parametrize(
     "kwargs, error, match",
     [
-        ({"x_dim": 0}, ValueError, "x_dim must be at least 1"),
+        ({"n_features": 0}, ValueError, "n_features must be at least 1"),
         ({"z_dim": 2.5}, TypeError, "z_dim must be an integer"),
         ({"z_dim": True}, TypeError, "z_dim must be an integer"),
         ({"hidden": "64"}, TypeError, "hidden must be an int or a sequence"),
@@ -279,7 +279,7 @@ def test_shared_training_loop_improves_the_elbo():
     ],
 )
 def test_bad_construction(kwargs, error, match):
-    args = {"x_dim": 4, "z_dim": 2, "hidden": (8,), **kwargs}
+    args = {"n_features": 4, "z_dim": 2, "hidden": (8,), **kwargs}
     with pytest.raises(error, match=match):
         VAE(**args)
 
@@ -300,7 +300,7 @@ def test_bad_data_gives_clear_errors():
     with pytest.raises(ValueError, match=r"NaN or infinite values, first at \[1, 5\]"):
         vae.iwae_bound(bad, 5)
     with pytest.raises(
-        ValueError, match=r"needs binary x \(0/1 values\), got values such as \[0.5\]"
+        ValueError, match=r"x must be binary \(0/1 values\), got values such as \[0.5\].*gaussian"
     ):
         vae.elbo(good + 0.5)
     with pytest.raises(TypeError, match="torch.Tensor or numpy array"):
@@ -337,7 +337,7 @@ def test_bad_arguments_give_clear_errors():
 def test_gaussian_decoder_accepts_real_data_and_repr_reads_like_the_maths():
     vae = VAE(2, 1, (8, 4), likelihood="gaussian")
     assert vae.elbo(torch.tensor([[0.3, -7.5]])).shape == (1,)
-    assert "x_dim=2, z_dim=1, hidden=(8, 4), likelihood='gaussian'" in repr(vae)
+    assert "n_features=2, z_dim=1, hidden=(8, 4), likelihood='gaussian'" in repr(vae)
     assert [m.out_features for m in vae.decoder if hasattr(m, "out_features")] == [4, 8, 4]
 
 
@@ -402,3 +402,18 @@ def test_gaussian_ellipse_lies_on_the_mahalanobis_contour():
     with pytest.raises(ValueError, match="positive definite"):
         plot_gaussian_ellipse(mean, np.array([[1.0, 2.0], [2.0, 1.0]]), ax)
     plt.close(fig)
+
+
+def test_x_dim_is_the_former_name_of_n_features():
+    """Chapter 7 builds VAE(x_dim=64, ...): the old keyword builds the very same model."""
+    torch.manual_seed(0)
+    old = VAE(x_dim=5, z_dim=2, hidden=(4,))
+    torch.manual_seed(0)
+    new = VAE(5, 2, hidden=(4,))
+    assert old.n_features == old.x_dim == 5
+    for a, b in zip(old.parameters(), new.parameters(), strict=True):
+        assert torch.equal(a, b)
+    with pytest.raises(TypeError, match="not both"):
+        VAE(5, 2, x_dim=5)
+    with pytest.raises(TypeError, match="needs n_features"):
+        VAE(z_dim=2)

@@ -1,0 +1,154 @@
+"""Evaluating classifiers: calibration of predicted probabilities, and learning curves.
+
+Introduced in chapter 5, Generative versus discriminative.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping, Sequence
+
+import numpy as np
+from sklearn.base import BaseEstimator, clone
+
+from ._validation import (
+    check_int,
+    check_labels,
+    check_matrix,
+    check_rng,
+    describe,
+)
+
+__all__ = ["calibration_curve", "expected_calibration_error", "learning_curves"]
+
+
+def _check_prob_vector(prob, name: str = "prob") -> np.ndarray:
+    """A 1-D array of finite probabilities in [0, 1]."""
+    if isinstance(prob, str | bytes) or prob is None:
+        raise TypeError(f"{name} must be an array of probabilities, got {describe(prob)}.")
+    arr = np.asarray(prob)
+    if arr.dtype == object or not (
+        np.issubdtype(arr.dtype, np.number) or np.issubdtype(arr.dtype, np.bool_)
+    ):
+        raise TypeError(f"{name} must hold numbers in [0, 1], got {describe(arr)}.")
+    arr = arr.astype(np.float64)
+    if arr.ndim != 1:
+        raise ValueError(
+            f"Expected {name} of shape (n_samples,), got {arr.shape}. For the output of "
+            "predict_proba use its column for class 1, proba[:, 1]."
+        )
+    if np.isnan(arr).any():
+        i = int(np.flatnonzero(np.isnan(arr))[0])
+        raise ValueError(f"{name} contains NaN, first at [{i}]; probabilities must be in [0, 1].")
+    outside = (arr < 0) | (arr > 1)
+    if outside.any():
+        i = int(np.flatnonzero(outside)[0])
+        raise ValueError(
+            f"{name} must hold probabilities in [0, 1], got {float(arr[i])!r} at [{i}]."
+        )
+    return arr
+
+
+def calibration_curve(y_true, prob, n_bins: int = 10) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Reliability of predicted probabilities: per bin, mean prediction vs observed frequency.
+
+    Introduced in chapter 5, Generative versus discriminative. Bins are equal-width on
+    [0, 1]; empty bins are left out (as ``sklearn.calibration.calibration_curve``).
+
+    Parameters
+    ----------
+    y_true : array of shape (n_samples,), entries 0 or 1
+    prob : array of shape (n_samples,)
+        Predicted probability that ``y_true == 1``.
+    n_bins : int, default 10
+
+    Returns
+    -------
+    mean_predicted, fraction_positive, counts : arrays of shape (n_nonempty_bins,)
+    """
+    n_bins = check_int(n_bins, "n_bins", minimum=1)
+    prob = _check_prob_vector(prob)
+    y_true = check_labels(y_true, prob.shape[0], name="y_true")
+    if not np.isin(y_true, (0, 1)).all():
+        bad = np.unique(y_true[~np.isin(y_true, (0, 1))])[:5]
+        raise ValueError(
+            f"y_true must hold 0/1 labels (1 = the event prob predicts), got values such as "
+            f"{bad.tolist()}. For labels a and b use (y == b).astype(int)."
+        )
+    y_true = y_true.astype(np.float64)
+    edges = np.linspace(0.0, 1.0, n_bins + 1)
+    # side="left", as scikit-learn: a probability on an inner edge goes to the lower bin.
+    bins = np.searchsorted(edges[1:-1], prob, side="left")
+    counts = np.bincount(bins, minlength=n_bins).astype(np.float64)
+    sum_p = np.bincount(bins, weights=prob, minlength=n_bins)
+    sum_y = np.bincount(bins, weights=y_true, minlength=n_bins)
+    keep = counts > 0
+    return sum_p[keep] / counts[keep], sum_y[keep] / counts[keep], counts[keep]
+
+
+def expected_calibration_error(y_true, prob, n_bins: int = 10) -> float:
+    """``sum_bins (n_bin / n) |mean prediction - observed frequency|`` (equal-width bins).
+
+    Introduced in chapter 5, Generative versus discriminative.
+    """
+    mean_p, frac, counts = calibration_curve(y_true, prob, n_bins)
+    return float(np.sum(counts * np.abs(mean_p - frac)) / counts.sum())
+
+
+def learning_curves(
+    models: Mapping[str, BaseEstimator | Callable[[], BaseEstimator]],
+    X_pool,
+    y_pool,
+    X_test,
+    y_test,
+    sizes: Sequence[int],
+    n_draws: int,
+    rng: np.random.Generator,
+) -> dict[str, np.ndarray]:
+    """Test error against training-set size, over random training sets (Ng & Jordan style).
+
+    Introduced in chapter 5, Generative versus discriminative. For each draw, the pool is
+    shuffled once and every model is fitted on the first ``n`` rows for each ``n`` in
+    ``sizes`` (nested training sets), reusing one model instance per draw, so an estimator
+    with ``warm_start=True`` starts from its solution at the previous size. A shuffle whose
+    smallest training set has fewer than two classes is redrawn.
+
+    Parameters
+    ----------
+    models : dict of str -> estimator, or callable returning an unfitted classifier
+        An estimator is copied with ``sklearn.base.clone`` for every draw.
+    X_pool : array of shape (n_pool, n_features)
+    y_pool : array of shape (n_pool,)
+    X_test : array of shape (n_test, n_features)
+    y_test : array of shape (n_test,)
+    sizes : increasing sequence of int, each <= n_pool
+    n_draws : int
+    rng : numpy.random.Generator
+
+    Returns
+    -------
+    errors : dict of str -> array of shape (n_draws, len(sizes))
+        Test error (1 - accuracy) of each model.
+    """
+    rng = check_rng(rng)
+    X_pool = check_matrix(X_pool, "X_pool")
+    y_pool = check_labels(y_pool, X_pool.shape[0], name="y_pool")
+    X_test = check_matrix(X_test, "X_test", n_features=X_pool.shape[1])
+    y_test = check_labels(y_test, X_test.shape[0], name="y_test")
+    n_draws = check_int(n_draws, "n_draws", minimum=1)
+    sizes = [check_int(s, "sizes[i]", minimum=2) for s in sizes]
+    if sorted(sizes) != sizes or sizes[-1] > X_pool.shape[0]:
+        raise ValueError(
+            f"sizes must increase and not exceed the pool of {X_pool.shape[0]} rows, got {sizes}."
+        )
+    errors = {name: np.empty((n_draws, len(sizes))) for name in models}
+    for d in range(n_draws):
+        order = rng.permutation(X_pool.shape[0])
+        while np.unique(y_pool[order[: sizes[0]]]).size < 2:
+            order = rng.permutation(X_pool.shape[0])
+        for name, make in models.items():
+            model = clone(make) if isinstance(make, BaseEstimator) else make()
+            for k, n in enumerate(sizes):
+                idx = order[:n]
+                model.fit(X_pool[idx], y_pool[idx])
+                errors[name][d, k] = 1.0 - model.score(X_test, y_test)
+    return errors
