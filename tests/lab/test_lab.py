@@ -9,9 +9,10 @@ into the repository). Debian's headless Chromium, driven by Playwright, opens:
   ``:::{``, an unevaluated ``du.glued``) in the rendered markdown; exercise solutions are
   folded and open on a click; each explorer player shows exactly one frame, not a stack
   (JupyterLab's sanitizer removes the player's script in an untrusted notebook);
-* one chapter (``LAB_RUN_CHAPTER``, chapter 2 by default) again after "Run All": still no
-  raw markup, and the prose the kernel re-evaluated reads exactly as the stored prose did
-  (every number in the text equals the freshly computed one).
+* one chapter (``LAB_RUN_CHAPTER``, chapter 2 by default) again after "Run All", with every
+  stored ``{eval}`` result spoiled beforehand: the kernel recomputes each one, and the prose
+  then reads exactly as the stored prose did (every number in the text equals the freshly
+  computed one), still without raw markup.
 
 Opt-in: ``pytest --lab tests/lab`` (``make test`` runs it after the site test).
 """
@@ -48,6 +49,24 @@ _PROSE = """() => Array.from(document.querySelectorAll('.jp-MarkdownCell'))
 _FRAMES = """() => Array.from(document.querySelectorAll('.jp-OutputArea-output .dgm-explorer'))
     .map(e => Array.from(e.querySelectorAll('img'))
     .filter(i => i.offsetWidth > 0 && i.offsetHeight > 0).length)"""
+
+
+# Replace the stored result of every {eval} in the open notebook by 'STALE'; returns how many.
+_SPOIL = """() => {
+    let n = 0;
+    for (const cell of window.jupyterapp.shell.currentWidget.content.widgets) {
+        const ue = cell.model.type === 'markdown' && cell.model.getMetadata('user_expressions');
+        if (!ue) continue;
+        cell.model.setMetadata('user_expressions', ue.map(e => ({...e,
+            result: {...e.result, data: {'text/plain': "'STALE'"}}})));
+        n += ue.length;
+    }
+    return n;
+}"""
+# True when no {eval} result is the spoiled one any more (each was recomputed by the kernel).
+_NO_STALE = """() => window.jupyterapp.shell.currentWidget.content.widgets
+    .filter(c => c.model.type === 'markdown')
+    .every(c => !JSON.stringify(c.model.getMetadata('user_expressions') || []).includes('STALE'))"""
 
 
 def _free_port() -> int:
@@ -125,7 +144,8 @@ def _open(browser, lab, name):
     base, token = lab
     page = browser.new_page(viewport={"width": 1280, "height": 900})
     page.set_default_timeout(120_000)
-    page.goto(f"{base}/lab/tree/chapters/{name}?token={token}")
+    # ?reset: a fresh workspace, so that no other notebook (and its kernel) is restored.
+    page.goto(f"{base}/lab/tree/chapters/{name}?reset&token={token}")
     page.wait_for_selector(".jp-Notebook .jp-MarkdownCell")
     n_cells = page.evaluate(
         "() => { const p = window.jupyterapp.shell.currentWidget;"
@@ -150,6 +170,18 @@ def _glue_keys(name: str) -> list[str]:
 
     nb = nbformat.read(ROOT / "chapters" / name, as_version=4)
     return [k for k in lab_prose.glue_outputs(nb) if re.search(r"[_0-9]", k)]
+
+
+def _close(page, lab) -> None:
+    """Close the page and shut its kernel down (kernels outlive the browser tab)."""
+    page.close()
+    base, token = lab
+    auth = {"Authorization": f"token {token}"}
+    with urllib.request.urlopen(urllib.request.Request(f"{base}/api/sessions", headers=auth)) as r:
+        sessions = json.load(r)
+    for session in sessions:
+        url = f"{base}/api/sessions/{session['id']}"
+        urllib.request.urlopen(urllib.request.Request(url, headers=auth, method="DELETE"))
 
 
 def _raw_markup(prose: list[str], keys: list[str]) -> list[str]:
@@ -193,7 +225,7 @@ def test_saved_chapter_reads_as_prose(browser, lab, name):
         frames = page.evaluate(_FRAMES)
         assert all(n == 1 for n in frames), f"{name}: visible frames per explorer {frames}"
     finally:
-        page.close()
+        _close(page, lab)
 
 
 def test_chapter_after_run_all(browser, lab):
@@ -204,6 +236,11 @@ def test_chapter_after_run_all(browser, lab):
             "() => window.jupyterapp.shell.currentWidget.sessionContext.session?.kernel"
             "?.status === 'idle'"
         )
+        # Spoil every stored {eval} result: after the run, only the kernel can have put the
+        # numbers back.
+        spoiled = page.evaluate(_SPOIL)
+        assert spoiled > 0, f"{RUN_CHAPTER}: no stored {{eval}} results to recompute"
+        assert not page.evaluate(_NO_STALE), "the stored results could not be spoiled"
         page.evaluate("() => window.jupyterapp.commands.execute('notebook:run-all-cells')")
         # Done when every code cell has an execution count and the kernel is idle again.
         page.wait_for_function(
@@ -225,11 +262,11 @@ def test_chapter_after_run_all(browser, lab):
             "() => Array.from(document.querySelectorAll('.jp-MarkdownCell'))"
             ".every(c => c.querySelector('.myst'))"
         )
+        page.wait_for_function(_NO_STALE)
         after = page.evaluate(_PROSE)
-        assert not _raw_markup(after), (
-            f"{RUN_CHAPTER}: raw MyST after running: {_raw_markup(after)}"
-        )
+        raw = _raw_markup(after, _glue_keys(RUN_CHAPTER))
+        assert not raw, f"{RUN_CHAPTER}: raw MyST after running: {raw}"
         changed = [(b, a) for b, a in zip(before, after, strict=True) if b != a]
         assert not changed, f"{RUN_CHAPTER}: prose changed when recomputed: {changed[:2]}"
     finally:
-        page.close()
+        _close(page, lab)
