@@ -29,7 +29,8 @@ endif
 help:
 	@echo "make book   build the website into _build/html"
 	@echo "make test   lint, unit tests + strict nbval (twice: default and perturbed numerics),"
-	@echo "            each chapter alone (Colab-like), strict site build, browser test"
+	@echo "            each chapter alone (Colab-like), strict site build, browser tests"
+	@echo "            of the site and of the chapters in JupyterLab"
 	@echo "make lab    JupyterLab on the book"
 	@echo "make clean  remove build outputs (keeps .venv)"
 
@@ -71,6 +72,7 @@ test: lint unit unit-perturbed standalone $(VENDOR)
 	$(BIN)/jupyter-book build --all -W -n --keep-going .
 	bash scripts/ensure_chromium.sh
 	$(BIN)/pytest --site tests/site
+	$(BIN)/pytest --lab tests/lab
 
 # As root (a container, Binder-like images) Jupyter refuses to start without --allow-root.
 lab: $(STAMP)

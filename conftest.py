@@ -4,7 +4,7 @@
   environment): results then do not depend on the machine's core count, and small matrix
   products are not slowed down by thread contention.
 - The browser tests run only when asked for with ``--site``, the chapters-alone tests
-  with ``--standalone``.
+  with ``--standalone``, the JupyterLab test with ``--lab``.
 """
 
 import os
@@ -18,6 +18,7 @@ for _var in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
 _OPT_IN = {
     "site": "browser test: build the site, then run pytest --site tests/site",
     "standalone": "chapters run alone: pytest --standalone tests/standalone (make test does)",
+    "lab": "JupyterLab browser test: pytest --lab tests/lab (make test does)",
 }
 
 
@@ -33,6 +34,12 @@ def pytest_addoption(parser):
         action="store_true",
         default=False,
         help="run each chapter alone in a Colab-like environment (make test does)",
+    )
+    parser.addoption(
+        "--lab",
+        action="store_true",
+        default=False,
+        help="open the chapters in a real JupyterLab in a browser (make test does)",
     )
 
 

@@ -17,7 +17,7 @@ _EXPORTS: dict[str, tuple[str, ...]] = {
     "training": ("train", "TrainingHistory", "default_device"),
     "widgets": ("Explorer", "explore"),
     "exercises": ("check",),
-    "notebook": ("glue",),
+    "notebook": ("glue", "glued"),
     "mixtures": ("BernoulliMixture", "GaussianMixture", "gaussian_m_step"),
     "counting": (
         "num_params_joint",

@@ -5,13 +5,19 @@ Every chapter; introduced in chapter 1, Introduction.
 
 from __future__ import annotations
 
+#: Every value recorded by :func:`glue` in this kernel, by name. The prose of a chapter
+#: shows a number as ``{eval}`du.glued["name"]```: JupyterLab (with jupyterlab-myst)
+#: evaluates that expression in the kernel, and the website shows the glued output.
+glued: dict[str, object] = {}
+
 
 def glue(name: str, value, display: bool = False) -> None:
     """Record ``value`` under ``name`` for the book's prose (``{glue:text}`name```).
 
     Introduced in chapter 1, Introduction; every chapter uses it.
 
-    When the book is built, MyST-NB's ``glue`` stores the value in the cell's output, and
+    The value is kept in :data:`glued` (which the prose's ``{eval}`` roles read in
+    JupyterLab). When the book is built, MyST-NB's ``glue`` stores the value in the cell's output, and
     the website puts it into the text. A notebook opened on its own (Colab, a downloaded
     copy, a plain JupyterLab) may not have MyST-NB: then nothing is recorded, and with
     ``display=True`` the value is shown as an ordinary output, so the chapter still runs.
@@ -32,6 +38,7 @@ def glue(name: str, value, display: bool = False) -> None:
     """
     if not isinstance(name, str) or not name:
         raise TypeError(f"name must be a non-empty string, got {name!r}.")
+    glued[name] = value
     try:
         from myst_nb import glue as myst_glue
     except ImportError:

@@ -168,16 +168,20 @@ class Explorer:
         for i, setting in enumerate(self.settings()):
             data = base64.b64encode(self.render(**setting)).decode("ascii")
             label = ", ".join(f"{n} = {_fmt(v)}" for n, v in setting.items())
-            hidden = "" if i == start_flat else " hidden"
+            # Hidden twice: JupyterLab's sanitizer (an untrusted notebook) drops the hidden
+            # attribute but keeps an inline display:none, so one frame shows, not a stack.
+            shown = i == start_flat
+            style = "max-width:100%" if shown else "max-width:100%;display:none"
             imgs.append(
                 f'<img src="data:image/png;base64,{data}" alt="{html.escape(self.alt)} ({html.escape(label)})"'
-                f' style="max-width:100%"{hidden}>'
+                f' style="{style}"{"" if shown else " hidden"}>'
             )
         # Row-major index over all sliders; show the matching frame and the slider's value.
         handler = (
             "var r=this.closest('.dgm-explorer'),i=0;"
             "r.querySelectorAll('input[type=range]').forEach(function(e){i=i*(+e.max+1)+(+e.value);});"
-            "r.querySelectorAll('img').forEach(function(m,k){m.hidden=(k!==i);});"
+            "r.querySelectorAll('img').forEach(function(m,k){m.hidden=(k!==i);"
+            "m.style.display=(k!==i)?'none':'';});"
             "this.nextElementSibling.textContent=JSON.parse(this.dataset.labels)[this.value];"
         )
         controls = []

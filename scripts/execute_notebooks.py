@@ -6,7 +6,8 @@ Usage: python scripts/execute_notebooks.py chapters/02_discrete_distributions.ip
 Re-executing an unchanged notebook leaves its file unchanged: no timing metadata, and no
 saved ipywidgets state or widget views. A saved widget is dead without its kernel and its
 model id is random on every run; the explorer's HTML player beside it is what a reader of
-the stored notebook and the website see.
+the stored notebook and the website see. The results of the prose's ``{eval}`` roles are
+refreshed from the new glue outputs (``scripts/lab_prose.py``).
 """
 
 import os
@@ -16,6 +17,9 @@ from pathlib import Path
 
 import nbformat
 from nbclient import NotebookClient
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+import lab_prose  # noqa: E402
 
 WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
 
@@ -38,6 +42,7 @@ def execute(path: Path, timeout: int = 600) -> float:
     client.execute()
     seconds = time.perf_counter() - start
     strip_widget_views(nb)
+    lab_prose.convert(nb)  # the prose's {eval} results, from the fresh glue outputs
     nbformat.write(nb, path)
     return seconds
 

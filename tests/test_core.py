@@ -213,6 +213,8 @@ def test_explorer_player_frames_follow_the_grid_order():
     expected = [f"pmf (p = {s['p']:.3g}, n = {s['n']})" for s in ex.settings()]
     assert alts == expected  # row-major: the JS index i = i * (max + 1) + value
     assert page.count(" hidden>") == 5  # one visible frame
+    # JupyterLab drops `hidden` from an untrusted notebook's HTML but keeps inline styles.
+    assert page.count('style="max-width:100%;display:none" hidden>') == 5
     assert page.count('type="range"') == 2
     # Distinct settings give distinct pictures; the same setting gives the same bytes.
     frames = re.findall(r"base64,([^\"]+)", page)

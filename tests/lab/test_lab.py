@@ -1,0 +1,272 @@
+"""Browser test of ``make lab``: JupyterLab shows the chapters as prose, not markup.
+
+Starts JupyterLab from this environment (with jupyterlab-myst) on a free port with a token,
+on a copy of the chapters in a temporary directory and with a fresh Jupyter data directory
+(so every notebook opens untrusted, as a student's download does, and nothing is saved
+into the repository). Debian's headless Chromium, driven by Playwright, opens:
+
+* every chapter as saved: no raw MyST (``{glue``, ``{cite}``, ``{numref}``, ``{eval}``,
+  ``:::{``, an unevaluated ``du.glued``) in the rendered markdown; exercise solutions are
+  folded and open on a click; each explorer player shows exactly one frame, not a stack
+  (JupyterLab's sanitizer removes the player's script in an untrusted notebook);
+* one chapter (``LAB_RUN_CHAPTER``, chapter 2 by default) again after "Run All", with every
+  stored ``{eval}`` result spoiled beforehand: the kernel recomputes each one, and the prose
+  then reads exactly as the stored prose did (every number in the text equals the freshly
+  computed one), still without raw markup.
+
+Opt-in: ``pytest --lab tests/lab`` (``make test`` runs it after the site test).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+CHAPTERS = sorted(p.name for p in (ROOT / "chapters").glob("*.ipynb"))
+RUN_CHAPTER = os.environ.get("LAB_RUN_CHAPTER", "02_discrete_distributions.ipynb")
+CHROMIUM = os.environ.get("CHROMIUM_PATH") or shutil.which("chromium") or "/usr/bin/chromium"
+JUPYTER = Path(sys.executable).with_name("jupyter")
+RAW_MYST = ("{glue", "{cite}", "{cite:", "{numref}", "{eval}", ":::{", "```{", "du.glued[")
+
+pytestmark = pytest.mark.lab
+
+# Rendered markdown of a notebook: jupyterlab-myst renders into `.myst` inside each cell.
+_PROSE = """() => Array.from(document.querySelectorAll('.jp-MarkdownCell'))
+    .map(c => (c.querySelector('.myst') || c.querySelector('.jp-RenderedMarkdown') || c)
+    .innerText)"""
+# Per explorer player in an output: how many of its frames are visible.
+_FRAMES = """() => Array.from(document.querySelectorAll('.jp-OutputArea-output .dgm-explorer'))
+    .map(e => Array.from(e.querySelectorAll('img'))
+    .filter(i => i.offsetWidth > 0 && i.offsetHeight > 0).length)"""
+
+
+# Replace the stored result of every {eval} in the open notebook by 'STALE'; returns how many.
+_SPOIL = """() => {
+    let n = 0;
+    for (const cell of window.jupyterapp.shell.currentWidget.content.widgets) {
+        const ue = cell.model.type === 'markdown' && cell.model.getMetadata('user_expressions');
+        if (!ue) continue;
+        cell.model.setMetadata('user_expressions', ue.map(e => ({...e,
+            result: {...e.result, data: {'text/plain': "'STALE'"}}})));
+        n += ue.length;
+    }
+    return n;
+}"""
+# True when no {eval} result is the spoiled one any more (each was recomputed by the kernel).
+_NO_STALE = """() => window.jupyterapp.shell.currentWidget.content.widgets
+    .filter(c => c.model.type === 'markdown')
+    .every(c => !JSON.stringify(c.model.getMetadata('user_expressions') || []).includes('STALE'))"""
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture(scope="module")
+def lab(tmp_path_factory):
+    """(base URL, token) of a JupyterLab serving a copy of the chapters."""
+    tmp = tmp_path_factory.mktemp("lab")
+    root = tmp / "book"
+    shutil.copytree(ROOT / "chapters", root / "chapters")
+    for name in ("dgm_utils", "references.bib", "reference"):  # what chapters point at
+        (root / name).symlink_to(ROOT / name)
+    settings = tmp / "settings" / "@jupyterlab" / "notebook-extension"
+    settings.mkdir(parents=True)
+    # Render every cell, not only those scrolled into view.
+    (settings / "tracker.jupyterlab-settings").write_text(json.dumps({"windowingMode": "none"}))
+    port, token = _free_port(), os.urandom(16).hex()
+    env = dict(
+        os.environ,
+        JUPYTER_DATA_DIR=str(tmp / "data"),  # no notebook signatures: untrusted, as saved
+        JUPYTER_CONFIG_DIR=str(tmp / "config"),
+        JUPYTER_RUNTIME_DIR=str(tmp / "runtime"),
+        JUPYTERLAB_SETTINGS_DIR=str(tmp / "settings"),
+        JUPYTERLAB_WORKSPACES_DIR=str(tmp / "workspaces"),
+        PYTHONPATH=os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")])),
+    )
+    cmd = [
+        str(JUPYTER), "lab", "--no-browser", "--ip=127.0.0.1", f"--port={port}",
+        f"--IdentityProvider.token={token}", f"--ServerApp.root_dir={root}",
+        "--LabApp.expose_app_in_browser=True", "--LabApp.news_url=",
+        "--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate",
+    ]  # fmt: skip
+    if os.getuid() == 0:
+        cmd.append("--allow-root")
+    log = open(tmp / "lab.log", "w")  # noqa: SIM115
+    proc = subprocess.Popen(cmd, env=env, stdout=log, stderr=subprocess.STDOUT)
+    base = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 90
+        while True:
+            try:
+                urllib.request.urlopen(f"{base}/api/status?token={token}", timeout=5)
+                break
+            except OSError:
+                if proc.poll() is not None or time.monotonic() > deadline:
+                    pytest.fail(f"JupyterLab did not start:\n{(tmp / 'lab.log').read_text()}")
+                time.sleep(0.25)
+        yield base, token
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+        log.close()
+
+
+@pytest.fixture(scope="module")
+def browser():
+    from playwright.sync_api import sync_playwright
+
+    if not Path(CHROMIUM).exists():
+        pytest.fail("chromium not found: `make test` installs Debian's chromium with apt.")
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=CHROMIUM, args=["--disable-background-networking"])
+        yield b
+        b.close()
+
+
+def _open(browser, lab, name):
+    base, token = lab
+    page = browser.new_page(viewport={"width": 1280, "height": 900})
+    page.set_default_timeout(120_000)
+    # ?reset: a fresh workspace, so that no other notebook (and its kernel) is restored.
+    page.goto(f"{base}/lab/tree/chapters/{name}?reset&token={token}")
+    page.wait_for_selector(".jp-Notebook .jp-MarkdownCell")
+    n_cells = page.evaluate(
+        "() => { const p = window.jupyterapp.shell.currentWidget;"
+        " return p.content.model.cells.length; }"
+    )
+    # Every markdown cell rendered by jupyterlab-myst and every stored output attached.
+    page.wait_for_function(
+        """n => document.querySelectorAll('.jp-Notebook .jp-Cell').length === n
+             && Array.from(document.querySelectorAll('.jp-MarkdownCell'))
+                .every(c => c.querySelector('.myst'))""",
+        arg=n_cells,
+    )
+    return page
+
+
+def _glue_keys(name: str) -> list[str]:
+    """The notebook's glue keys that cannot be ordinary words (they contain _ or a digit)."""
+    import nbformat
+
+    sys.path.insert(0, str(ROOT / "scripts"))
+    import lab_prose
+
+    nb = nbformat.read(ROOT / "chapters" / name, as_version=4)
+    return [k for k in lab_prose.glue_outputs(nb) if re.search(r"[_0-9]", k)]
+
+
+def _close(page, lab) -> None:
+    """Close the page and shut its kernel down (kernels outlive the browser tab)."""
+    page.close()
+    base, token = lab
+    auth = {"Authorization": f"token {token}"}
+    with urllib.request.urlopen(urllib.request.Request(f"{base}/api/sessions", headers=auth)) as r:
+        sessions = json.load(r)
+    for session in sessions:
+        url = f"{base}/api/sessions/{session['id']}"
+        urllib.request.urlopen(urllib.request.Request(url, headers=auth, method="DELETE"))
+
+
+def _raw_markup(prose: list[str], keys: list[str]) -> list[str]:
+    """Raw MyST, or a glue key shown instead of its value (an unknown role shows its text)."""
+    found = [
+        (i, token, text) for i, text in enumerate(prose) for token in RAW_MYST if token in text
+    ]
+    found += [
+        (i, key, text)
+        for i, text in enumerate(prose)
+        for key in keys
+        if re.search(rf"(?<![\w.]){re.escape(key)}(?![\w(])", text)
+    ]
+    return [
+        f"cell {i}: {token!r} in {text[max(0, text.find(token) - 60) :][:160]!r}"
+        for i, token, text in found
+    ]
+
+
+@pytest.mark.parametrize("name", CHAPTERS)
+def test_saved_chapter_reads_as_prose(browser, lab, name):
+    page = _open(browser, lab, name)
+    try:
+        prose = page.evaluate(_PROSE)
+        assert prose and any(p.strip() for p in prose), f"{name}: no rendered markdown"
+        raw = _raw_markup(prose, _glue_keys(name))
+        assert not raw, f"{name}: raw MyST in JupyterLab: {raw}"
+        assert page.locator(".jp-MarkdownCell .myst-exercise").count() >= 1, f"{name}: exercises"
+
+        # Solutions folded until clicked.
+        solutions = page.locator(".jp-MarkdownCell details.myst-exercise")
+        assert solutions.count() >= 1, f"{name}: no folded solutions"
+        first = solutions.first
+        assert first.get_attribute("open") is None, f"{name}: a solution is open"
+        body = first.locator(":scope > :not(summary)").first
+        assert not body.is_visible(), f"{name}: a folded solution's text is visible"
+        first.locator("summary").click()
+        body.wait_for(state="visible")
+
+        # Explorer players in the untrusted notebook: one frame each, not a stack.
+        frames = page.evaluate(_FRAMES)
+        assert all(n == 1 for n in frames), f"{name}: visible frames per explorer {frames}"
+    finally:
+        _close(page, lab)
+
+
+def test_chapter_after_run_all(browser, lab):
+    page = _open(browser, lab, RUN_CHAPTER)
+    try:
+        before = page.evaluate(_PROSE)
+        page.wait_for_function(
+            "() => window.jupyterapp.shell.currentWidget.sessionContext.session?.kernel"
+            "?.status === 'idle'"
+        )
+        # Spoil every stored {eval} result: after the run, only the kernel can have put the
+        # numbers back.
+        spoiled = page.evaluate(_SPOIL)
+        assert spoiled > 0, f"{RUN_CHAPTER}: no stored {{eval}} results to recompute"
+        assert not page.evaluate(_NO_STALE), "the stored results could not be spoiled"
+        page.evaluate("() => window.jupyterapp.commands.execute('notebook:run-all-cells')")
+        # Done when every code cell has an execution count and the kernel is idle again.
+        page.wait_for_function(
+            """() => {
+                const p = window.jupyterapp.shell.currentWidget;
+                const cells = Array.from(p.content.model.cells);
+                return p.sessionContext.session.kernel.status === 'idle'
+                    && cells.filter(c => c.type === 'code').every(c => c.executionCount);
+            }""",
+            timeout=300_000,
+        )
+        errors = page.locator(
+            ".jp-OutputArea-output[data-mime-type='application/vnd.jupyter.stderr']"
+        )
+        tracebacks = [t for t in errors.all_inner_texts() if "Traceback" in t or "Error" in t]
+        assert not tracebacks, f"{RUN_CHAPTER}: errors when run in JupyterLab: {tracebacks[:2]}"
+        # The re-rendered markdown (jupyterlab-myst re-evaluates {eval} in the kernel).
+        page.wait_for_function(
+            "() => Array.from(document.querySelectorAll('.jp-MarkdownCell'))"
+            ".every(c => c.querySelector('.myst'))"
+        )
+        page.wait_for_function(_NO_STALE)
+        after = page.evaluate(_PROSE)
+        raw = _raw_markup(after, _glue_keys(RUN_CHAPTER))
+        assert not raw, f"{RUN_CHAPTER}: raw MyST after running: {raw}"
+        changed = [(b, a) for b, a in zip(before, after, strict=True) if b != a]
+        assert not changed, f"{RUN_CHAPTER}: prose changed when recomputed: {changed[:2]}"
+    finally:
+        _close(page, lab)
