@@ -42,10 +42,10 @@ from ._validation import (
     sample_rng,
 )
 
-__all__ = ["FVSBN", "NADE"]
+__all__ = ["BinaryAutoregressive", "FVSBN", "NADE"]
 
 
-class _BinaryAutoregressive(nn.Module):
+class BinaryAutoregressive(nn.Module):
     """Shared plumbing: input checks, the conditionals as a distribution, ancestral sampling.
 
     A subclass defines ``logits(x)``: for every pixel i, the logit of
@@ -163,7 +163,7 @@ class _BinaryAutoregressive(nn.Module):
         return x
 
 
-class FVSBN(_BinaryAutoregressive):
+class FVSBN(BinaryAutoregressive):
     r"""Fully visible sigmoid belief network: a logistic regression for every conditional.
 
     Introduced in chapter 6, Neural models (Frey, 1998).
@@ -233,7 +233,7 @@ class FVSBN(_BinaryAutoregressive):
         return self.bias.numel() + int(self.mask.sum())
 
 
-class NADE(_BinaryAutoregressive):
+class NADE(BinaryAutoregressive):
     r"""Neural autoregressive distribution estimator: one hidden layer shared by all pixels.
 
     Introduced in chapter 6, Neural models (Larochelle and Murray, 2011).

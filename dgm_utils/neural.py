@@ -373,35 +373,3 @@ class NeuralClassifier(ClassifierMixin, BaseEstimator, nn.Module):
         """All parameters (the sum of :meth:`param_counts`)."""
         self._check_built()
         return sum(p.numel() for p in self.parameters())
-
-
-def sample_autoregressive(model, n: int, generator: torch.Generator | None = None) -> torch.Tensor:
-    r"""Ancestral sampling from an autoregressive model of binary pixels, written for reading.
-
-    Introduced in chapter 6, Neural models. Pixel 1 is drawn from :math:`p(x_1)`, then pixel 2
-    from :math:`p(x_2 \mid x_1)`, and so on, each from the conditional that ``log_prob``
-    scores. ``model`` is any model with ``n_dims`` and ``logits(x)``, whose column i depends
-    on ``x[:, :i]`` only (``du.FVSBN``, ``du.NADE``); the same algorithm as their ``sample``
-    method, which returns the same samples from the same generator state.
-
-    Parameters
-    ----------
-    model : FVSBN or NADE
-    n : int
-        Number of samples.
-    generator : torch.Generator, optional
-
-    Returns
-    -------
-    tensor of shape (n, model.n_dims), 0./1. floats
-    """
-    dtype = next(model.parameters()).dtype
-    x = torch.zeros(n, model.n_dims, dtype=dtype)
-    with torch.no_grad():
-        for i in range(model.n_dims):
-            probs = torch.sigmoid(model.logits(x)[:, i])  # p(x_i = 1 | x_<i)
-            x[:, i] = torch.bernoulli(probs, generator=generator)
-    return x
-
-
-__all__ += ["sample_autoregressive"]

@@ -38,9 +38,7 @@ def test_duplicate_feature_only_the_sum_is_identified():
 def test_logistic_rate_of_change_matches_finite_difference():
     rng = np.random.default_rng(1)
     X = rng.integers(0, 2, size=(300, 5))
-    y = (X @ np.array([2.0, -1.0, 0.5, 0.0, 1.0]) + rng.normal(size=300) > 1).astype(
-        int
-    )
+    y = (X @ np.array([2.0, -1.0, 0.5, 0.0, 1.0]) + rng.normal(size=300) > 1).astype(int)
     lr = du.LogisticRegression(l2=1.0).fit(X, y)
     x = rng.normal(size=5)
     p = lr.predict_proba(x[None, :])[0, 1]
@@ -64,6 +62,4 @@ def test_mixture_posterior_is_naive_bayes_posterior():
     mixture = du.BernoulliMixture(n_components=2)
     mixture.weights_ = np.exp(nb.class_log_prior_)
     mixture.means_ = np.exp(nb.feature_log_prob_)
-    np.testing.assert_allclose(
-        mixture.predict_proba(X), nb.predict_proba(X), rtol=0, atol=1e-12
-    )
+    np.testing.assert_allclose(mixture.predict_proba(X), nb.predict_proba(X), rtol=0, atol=1e-12)
