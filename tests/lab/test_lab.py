@@ -35,7 +35,6 @@ import pytest
 ROOT = Path(__file__).resolve().parents[2]
 CHAPTERS = sorted(p.name for p in (ROOT / "chapters").glob("*.ipynb"))
 RUN_CHAPTER = os.environ.get("LAB_RUN_CHAPTER", "02_discrete_distributions.ipynb")
-CHROMIUM = os.environ.get("CHROMIUM_PATH") or shutil.which("chromium") or "/usr/bin/chromium"
 JUPYTER = Path(sys.executable).with_name("jupyter")
 RAW_MYST = ("{glue", "{cite}", "{cite:", "{numref}", "{eval}", ":::{", "```{", "du.glued[")
 
@@ -126,18 +125,6 @@ def lab(tmp_path_factory):
         except subprocess.TimeoutExpired:
             proc.kill()
         log.close()
-
-
-@pytest.fixture(scope="module")
-def browser():
-    from playwright.sync_api import sync_playwright
-
-    if not Path(CHROMIUM).exists():
-        pytest.fail("chromium not found: `make test` installs Debian's chromium with apt.")
-    with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=CHROMIUM, args=["--disable-background-networking"])
-        yield b
-        b.close()
 
 
 def _open(browser, lab, name):

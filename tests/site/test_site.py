@@ -24,9 +24,7 @@ from __future__ import annotations
 import functools
 import gzip
 import http.server
-import os
 import re
-import shutil
 import threading
 from pathlib import Path
 
@@ -36,7 +34,6 @@ ROOT = Path(__file__).resolve().parents[2]
 SITE = ROOT / "_build" / "html"
 SHOTS = ROOT / "_build" / "screenshots"
 # Debian's chromium here; CHROMIUM_PATH elsewhere (e.g. the Chrome on CI runners).
-CHROMIUM = os.environ.get("CHROMIUM_PATH") or shutil.which("chromium") or "/usr/bin/chromium"
 
 # Known, harmless upstream noise (documented in the README).
 ALLOWED_JS_ERRORS = (
@@ -86,29 +83,6 @@ def server():
     thread.start()
     yield f"http://127.0.0.1:{httpd.server_address[1]}"
     httpd.shutdown()
-
-
-@pytest.fixture(scope="session")
-def browser():
-    from playwright.sync_api import sync_playwright
-
-    if not Path(CHROMIUM).exists():
-        pytest.fail("chromium not found: `make test` installs Debian's chromium with apt.")
-    with sync_playwright() as p:
-        b = p.chromium.launch(
-            executable_path=CHROMIUM,
-            args=[
-                "--no-sandbox",
-                "--disable-gpu",
-                "--disable-quic",
-                "--no-first-run",
-                "--disable-background-networking",
-                "--disable-component-update",
-                "--disable-sync",
-            ],
-        )
-        yield b
-        b.close()
 
 
 class PageVisit:
