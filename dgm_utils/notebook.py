@@ -12,15 +12,16 @@ glued: dict[str, object] = {}
 
 
 def glue(name: str, value, display: bool = False) -> None:
-    """Record ``value`` under ``name`` for the book's prose (``{glue:text}`name```).
+    """Record ``value`` under ``name`` for the book's prose (``{eval}`du.glued["name"]```).
 
     Introduced in chapter 1, Introduction; every chapter uses it.
 
-    The value is kept in :data:`glued` (which the prose's ``{eval}`` roles read in
-    JupyterLab). When the book is built, MyST-NB's ``glue`` stores the value in the cell's output, and
-    the website puts it into the text. A notebook opened on its own (Colab, a downloaded
-    copy, a plain JupyterLab) may not have MyST-NB: then nothing is recorded, and with
-    ``display=True`` the value is shown as an ordinary output, so the chapter still runs.
+    The value is kept in :data:`glued`, which the prose's ``{eval}`` roles read in
+    JupyterLab. Where MyST-NB is installed (``make execute``), its ``glue`` also stores the
+    value in the cell's output, from which the website puts it into the text. A notebook
+    opened on its own (Colab, a downloaded copy) may not have MyST-NB: then the value is kept
+    in :data:`glued` only, and with ``display=True`` it is shown as an ordinary output, so the
+    chapter still runs.
 
     Parameters
     ----------
