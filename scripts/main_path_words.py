@@ -5,7 +5,7 @@ Usage::
     python scripts/main_path_words.py [chapters/*.ipynb]
 
 prints, per chapter, the main-path words, all markdown words, and the longest main-path
-markdown cell. ``tests/test_main_path_words.py`` holds the chapters to ``LIMIT`` words.
+markdown cell. ``tests/test_prose_rules.py`` holds the chapters to ``LIMIT`` words.
 
 Definition of the main path. It is the text of a chapter's markdown cells, in order, with
 three kinds of text left out:
