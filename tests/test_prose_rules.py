@@ -27,6 +27,8 @@ ENFORCED = [
     "01_introduction",
     "02_discrete_distributions",
     "03_chain_rule_and_independence",
+    "04_bayesian_networks",
+    "05_generative_vs_discriminative",
 ]
 PENDING = sorted({p.stem for p in (ROOT / "chapters").glob("*.ipynb")} - set(ENFORCED))
 
