@@ -18,23 +18,27 @@ VariableElimination on every network, and no query more than 2x slower than pgmp
 
 from __future__ import annotations
 
-import gc
 import math
 import statistics
 import sys
-import time
+import timeit
 import warnings
 
+import networkx as nx
 import numpy as np
-from _timing import timings
 
-from dgm_utils import _graph
-from dgm_utils.bayesnet import BayesianNetwork, random_network
+from dgm_utils.bayesnet import BayesianNetwork, VariableElimination, random_network
+
+
+def timings(fn, repeat: int) -> list[float]:
+    """Seconds of each of ``repeat`` calls of ``fn()`` (timeit: garbage collection off)."""
+    return timeit.repeat(fn, repeat=repeat, number=1)
 
 
 def ancestors(net: BayesianNetwork, vs) -> set[str]:
     """The nodes vs and all their ancestors."""
-    return _graph.ancestors(net.parents, vs)
+    graph = net.to_networkx()
+    return set(vs).union(*(nx.ancestors(graph, v) for v in vs))
 
 
 def loop_sampler(net: BayesianNetwork, n: int, rng: np.random.Generator) -> np.ndarray:
@@ -212,28 +216,29 @@ def bnlearn_queries(net: BayesianNetwork, rng: np.random.Generator, *, leaves: i
 
 
 def first_calls(net: BayesianNetwork, engine, queries, repeat: int = 3) -> tuple[list, list, float]:
-    """Seconds of the first call of each query, ours (planning included: the plan cache is
-    emptied before each call) and pgmpy's, best of ``repeat``; and the largest difference
-    between the answers."""
+    """Seconds of the first call of each query, ours (planning included: an engine that
+    keeps no plans) and pgmpy's, best of ``repeat``; and the largest difference between the
+    answers. timeit turns garbage collection off inside a timed call, so that a collection
+    triggered by the other library's allocations does not land on a random call."""
+    ours_engine = VariableElimination(net, cache_plans=False)
     ours, theirs, worst = [], [], 0.0
     for q, evidence in queries:
+        # Alternated, so that both libraries meet the same machine load.
         best_ours, best_theirs = math.inf, math.inf
         for _ in range(repeat):
-            # As timeit does: no garbage collection inside a timed call (a collection
-            # triggered by the other library's allocations would land on a random call).
-            gc.collect()
-            gc.disable()
-            net._plans.clear()
-            start = time.perf_counter()
-            table = net.query(q, evidence)
-            best_ours = min(best_ours, time.perf_counter() - start)
-            gc.collect()
-            start = time.perf_counter()
-            factor = engine.query([q], evidence=evidence, show_progress=False)
-            best_theirs = min(best_theirs, time.perf_counter() - start)
-            gc.enable()
+            best_ours = min(
+                best_ours, *timings(lambda q=q, e=evidence: ours_engine.query([q], e), 1)
+            )
+            best_theirs = min(
+                best_theirs,
+                *timings(
+                    lambda q=q, e=evidence: engine.query([q], evidence=e, show_progress=False), 1
+                ),
+            )
         ours.append(best_ours)
         theirs.append(best_theirs)
+        table = ours_engine.query([q], evidence)
+        factor = engine.query([q], evidence=evidence, show_progress=False)
         expected = factor.values[[factor.state_names[q].index(s) for s in net.states[q]]]
         worst = max(worst, float(np.abs(table - expected).max()))
     return ours, theirs, worst

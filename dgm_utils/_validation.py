@@ -224,26 +224,16 @@ def check_probabilities(p, name: str, *, axis: int = -1, atol: float = 1e-6) -> 
     return arr
 
 
-def _available_memory() -> int | None:
-    """Bytes of memory available to a new allocation (Linux MemAvailable), None if unknown."""
-    try:
-        with open("/proc/meminfo") as f:
-            for line in f:
-                if line.startswith("MemAvailable:"):
-                    return int(line.split()[1]) * 1024
-    except (OSError, ValueError, IndexError):
-        pass
-    try:
-        import os
+def _available_memory() -> int:
+    """Bytes of memory available to a new allocation now (psutil's ``available``)."""
+    import psutil
 
-        return os.sysconf("SC_AVPHYS_PAGES") * os.sysconf("SC_PAGE_SIZE")
-    except (AttributeError, OSError, ValueError):  # pragma: no cover - not POSIX
-        return None
+    return int(psutil.virtual_memory().available)
 
 
 def _format_bytes(n: float) -> str:
-    for unit in ("bytes", "KB", "MB", "GB", "TB", "PB"):
-        if n < 1024 or unit == "PB":
+    for unit in ("bytes", "KiB", "MiB", "GiB", "TiB", "PiB"):
+        if n < 1024 or unit == "PiB":
             return f"{n:,.0f} {unit}" if unit == "bytes" else f"{n:,.1f} {unit}"
         n /= 1024
     raise AssertionError  # pragma: no cover
@@ -259,7 +249,7 @@ def check_sample_size(n, name: str, *, bytes_per_sample: float, minimum: int = 0
     n = check_int(n, name, minimum=minimum)
     need = n * float(bytes_per_sample)
     available = _available_memory()
-    if available is not None and need > available:
+    if need > available:
         fits = max(int(available // (2 * max(bytes_per_sample, 1))), 1)
         raise ValueError(
             f"{name}={n:,} samples would need about {_format_bytes(need)} of memory, more than "

@@ -6,6 +6,7 @@ into chain-rule factors, so the chain rule and Bayes' rule can be checked numeri
 
 from __future__ import annotations
 
+import math
 import numbers
 from collections.abc import Mapping, Sequence
 
@@ -18,7 +19,7 @@ from ._validation import (
 )
 from .counting import _check_cardinalities
 
-__all__ = ["JointTable"]
+__all__ = ["JointTable", "check_disjoint", "conditional_mutual_information"]
 
 
 def _check_names(names, what: str = "names") -> tuple[str, ...]:
@@ -438,23 +439,15 @@ class JointTable:
         float
         """
         xs, ys, given = self._check_disjoint(xs, ys, given)
-        pz, pzx, pzy, pzxy = self._four_marginals(xs, ys, given)
-        mask = pzxy > 0
-        # On the support of p(x, y, z) every marginal in the ratio is positive too.
-        log_ratio = np.log(np.where(mask, pzxy * pz, 1.0)) - np.log(np.where(mask, pzx * pzy, 1.0))
-        return float(max(np.sum(np.where(mask, pzxy * log_ratio, 0.0)), 0.0))
+        p = self._marginal_array(xs + ys + given)
+        return conditional_mutual_information(
+            p.reshape(math.prod(self._shape(xs)), math.prod(self._shape(ys)), -1)
+        )
 
     def _check_disjoint(self, xs, ys, given):
-        xs, ys = self._check_vars(xs, "xs"), self._check_vars(ys, "ys")
-        given = self._check_vars(given, "given")
-        if not xs or not ys:
-            raise ValueError("xs and ys must each name at least one variable.")
-        pairs = ((xs, ys, "xs", "ys"), (xs, given, "xs", "given"), (ys, given, "ys", "given"))
-        for a, b, la, lb in pairs:
-            both = sorted(set(a) & set(b))
-            if both:
-                raise ValueError(f"{both} appear in both {la} and {lb}; the sets must be disjoint.")
-        return xs, ys, given
+        return check_disjoint(
+            self._check_vars(xs, "xs"), self._check_vars(ys, "ys"), self._check_vars(given, "given")
+        )
 
     def _four_marginals(self, xs, ys, given):
         """p(z), p(z, x), p(z, y), p(z, x, y), broadcast to the axes (z..., x..., y...)."""
@@ -533,3 +526,34 @@ class JointTable:
         counts = np.zeros(cards) + alpha
         np.add.at(counts, tuple(arr.T), 1.0)
         return cls(counts / counts.sum(), names, states)
+
+
+def check_disjoint(xs: Sequence[str], ys: Sequence[str], given: Sequence[str]):
+    """``(xs, ys, given)`` if xs and ys are non-empty and the three are disjoint, else
+    ValueError naming the shared variables (for independence and mutual information)."""
+    if not xs or not ys:
+        raise ValueError("xs and ys must each name at least one variable.")
+    pairs = ((xs, ys, "xs", "ys"), (xs, given, "xs", "given"), (ys, given, "ys", "given"))
+    for a, b, la, lb in pairs:
+        both = [v for v in a if v in b]
+        if both:
+            raise ValueError(f"{both} appear in both {la} and {lb}; the sets must be disjoint.")
+    return xs, ys, given
+
+
+def conditional_mutual_information(p: np.ndarray) -> float:
+    r"""I(X; Y | Z) in nats from a joint table ``p`` of shape (n_x, n_y, n_z) summing to 1:
+
+    .. math:: I(X; Y \mid Z) = \sum_{x, y, z} p(x, y, z)
+        \log \frac{p(x, y, z)\, p(z)}{p(x, z)\, p(y, z)} \geq 0.
+
+    Introduced in chapter 3, chain rule and independence. Entries with p(x, y, z) = 0 add
+    nothing; rounding errors below zero are clipped.
+    """
+    p_xz = p.sum(axis=1, keepdims=True)
+    p_yz = p.sum(axis=0, keepdims=True)
+    p_z = p.sum(axis=(0, 1), keepdims=True)
+    support = p > 0
+    # On the support of p(x, y, z) every marginal in the ratio is positive too.
+    ratio = (p * p_z)[support] / (p_xz * p_yz)[support]
+    return max(float(np.sum(p[support] * np.log(ratio))), 0.0)

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import numpy as np
 
-from . import _graph
 from ._validation import as_float_array, check_int, describe
 
 #: Colour-blind-safe qualitative palette (Okabe & Ito), used across the book.
@@ -289,13 +288,18 @@ def draw_dag(parents, ax=None, pos=None, *, observed=(), labels=None, radius: fl
             if p not in parents:
                 raise ValueError(f"Unknown parent {p!r} of {v!r}; known nodes: {nodes}.")
     if pos is None:
-        children = _graph.children_of(parents)
-        cycle = _graph.find_cycle(parents, children)
-        if cycle is not None:
+        import networkx as nx
+
+        graph = nx.DiGraph()
+        graph.add_nodes_from(nodes)
+        graph.add_edges_from((p, v) for v, pa in parents.items() for p in pa)
+        if not nx.is_directed_acyclic_graph(graph):
+            cycle = [u for u, _ in nx.find_cycle(graph)]
             raise ValueError(
-                f"The graph has a directed cycle {' -> '.join(cycle)}; cannot draw a DAG."
+                f"The graph has a directed cycle {' -> '.join([*cycle, cycle[0]])}; cannot "
+                "draw a DAG."
             )
-        pos = _layered_layout(parents, children)
+        pos = _layered_layout(parents, graph)
     else:
         missing = [v for v in nodes if v not in pos]
         if missing:
@@ -336,11 +340,14 @@ def draw_dag(parents, ax=None, pos=None, *, observed=(), labels=None, radius: fl
     return ax
 
 
-def _layered_layout(parents, children) -> dict:
+def _layered_layout(parents, graph) -> dict:
     """Positions of the nodes of a DAG: layer d (roots 0, else one below the deepest parent)
     at y = -d; within a layer, one unit apart, centred, children near their parents' mean x."""
     nodes = list(parents)
-    depth = _graph.layers(parents, _graph.topological_order(parents, children))
+    # Generation d: the nodes whose longest path from a root has d edges.
+    import networkx as nx
+
+    depth = {v: d for d, layer in enumerate(nx.topological_generations(graph)) for v in layer}
     pos: dict = {}
     for d in range(max(depth.values()) + 1):
         row = [v for v in nodes if depth[v] == d]
