@@ -1,6 +1,8 @@
-"""Evaluating classifiers: calibration of predicted probabilities, and learning curves.
+"""Evaluating models: calibration of predicted probabilities, learning curves, and the
+difference of two mean scores with its standard error.
 
-Introduced in chapter 5, Generative versus discriminative.
+Introduced in chapter 5, Generative versus discriminative (``mean_difference`` in
+chapter 1, Introduction).
 """
 
 from __future__ import annotations
@@ -11,6 +13,7 @@ import numpy as np
 from sklearn.base import BaseEstimator, clone
 
 from ._validation import (
+    as_float_array,
     check_int,
     check_labels,
     check_matrix,
@@ -18,7 +21,12 @@ from ._validation import (
     describe,
 )
 
-__all__ = ["calibration_curve", "expected_calibration_error", "learning_curves"]
+__all__ = [
+    "calibration_curve",
+    "expected_calibration_error",
+    "learning_curves",
+    "mean_difference",
+]
 
 
 def _check_prob_vector(prob, name: str = "prob") -> np.ndarray:
@@ -152,3 +160,66 @@ def learning_curves(
                 model.fit(X_pool[idx], y_pool[idx])
                 errors[name][d, k] = 1.0 - model.score(X_test, y_test)
     return errors
+
+
+def mean_difference(a, b, *, paired: bool) -> tuple[float, float]:
+    """The difference of two mean scores, ``mean(a) - mean(b)``, and its standard error.
+
+    Introduced in chapter 1, Introduction: a claim that one model scores higher than
+    another comes with this standard error, or is not made.
+
+    Parameters
+    ----------
+    a, b : array of shape (n_a,) and (n_b,)
+        Per-item scores, for instance the log-likelihood of each test image under two
+        models, or the accuracy of each random draw of a training set.
+    paired : bool
+        True when ``a[i]`` and ``b[i]`` score the same item (same image, same draw): the
+        standard error is that of the mean of the differences ``a - b``, which removes
+        what the items share. False for two independent samples (Welch's standard
+        error, ``sqrt(var(a) / n_a + var(b) / n_b)``).
+
+    Returns
+    -------
+    difference, standard_error : float, float
+        ``difference / standard_error`` is the t statistic of ``scipy.stats.ttest_rel``
+        (paired) or ``scipy.stats.ttest_ind(equal_var=False)``.
+
+    Raises
+    ------
+    TypeError
+        If ``a`` or ``b`` is not an array of numbers, or ``paired`` is not a bool.
+    ValueError
+        If an array is not 1-D, has fewer than 2 entries or a non-finite entry, or, when
+        paired, the lengths differ.
+
+    Examples
+    --------
+    >>> mean_difference([3.0, 4.0, 5.0], [2.0, 3.5, 4.0], paired=True)
+    (0.8333333333333334, 0.16666666666666666)
+    """
+    if not isinstance(paired, bool):
+        raise TypeError(f"paired must be True or False, got {describe(paired)}.")
+    arrays = []
+    for name, x in (("a", a), ("b", b)):
+        arr = as_float_array(x, name, what="per-item scores")
+        if arr.ndim != 1 or arr.shape[0] < 2:
+            raise ValueError(
+                f"Expected {name} of shape (n,) with n >= 2 (one score per item), got "
+                f"shape {arr.shape}."
+            )
+        if not np.isfinite(arr).all():
+            i = int(np.flatnonzero(~np.isfinite(arr))[0])
+            raise ValueError(f"{name} must be finite, got {arr[i]!r} at [{i}].")
+        arrays.append(arr)
+    a, b = arrays
+    if paired:
+        if a.shape != b.shape:
+            raise ValueError(
+                f"paired=True needs one score of each item in a and b, got {a.shape[0]} "
+                f"and {b.shape[0]} scores; use paired=False for independent samples."
+            )
+        diff = a - b
+        return float(diff.mean()), float(diff.std(ddof=1) / np.sqrt(diff.shape[0]))
+    se = np.sqrt(a.var(ddof=1) / a.shape[0] + b.var(ddof=1) / b.shape[0])
+    return float(a.mean() - b.mean()), float(se)
