@@ -15,6 +15,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from ._validation import as_float_array, check_float, describe
+from .evaluation import mean_difference
 
 __all__ = ["PairedDifference", "paired_difference", "rank_by_paired_differences"]
 
@@ -35,18 +36,11 @@ class PairedDifference:
         return abs(self.mean) > n_se * self.se
 
 
-def _scores(x, name: str) -> np.ndarray:
-    x = as_float_array(x, name)
-    if x.ndim != 1 or len(x) < 2 or not np.all(np.isfinite(x)):
-        raise ValueError(
-            f"{name} must be a 1-D array of at least 2 finite scores (one per test point), "
-            f"got {describe(x)}."
-        )
-    return x
-
-
 def paired_difference(a, b) -> PairedDifference:
     """The paired difference ``a - b`` of two models' scores on the same test points.
+
+    A :func:`dgm_utils.evaluation.mean_difference` with ``paired=True``, kept with the number
+    of pairs and a :meth:`PairedDifference.clear` test.
 
     Introduced in chapter 6, Neural models.
 
@@ -63,9 +57,9 @@ def paired_difference(a, b) -> PairedDifference:
 
     Raises
     ------
-    ValueError
-        If ``a`` or ``b`` is not a 1-D array of at least 2 finite numbers, or their lengths
-        differ.
+    TypeError, ValueError
+        As :func:`dgm_utils.evaluation.mean_difference`: if ``a`` or ``b`` is not a 1-D
+        array of at least 2 finite numbers, or their lengths differ.
 
     Examples
     --------
@@ -73,13 +67,8 @@ def paired_difference(a, b) -> PairedDifference:
     >>> round(d.mean, 3), round(d.se, 3), d.n
     (2.333, 0.333, 3)
     """
-    a, b = _scores(a, "a"), _scores(b, "b")
-    if len(a) != len(b):
-        raise ValueError(f"a and b must score the same points, got {len(a)} and {len(b)} scores.")
-    diff = a - b
-    return PairedDifference(
-        mean=float(diff.mean()), se=float(diff.std(ddof=1) / np.sqrt(len(diff))), n=len(diff)
-    )
+    mean, se = mean_difference(a, b, paired=True)
+    return PairedDifference(mean=mean, se=se, n=len(a))
 
 
 def rank_by_paired_differences(scores: Mapping[str, object], n_se: float = 2.0) -> str:
@@ -112,7 +101,13 @@ def rank_by_paired_differences(scores: Mapping[str, object], n_se: float = 2.0) 
             f"got {describe(scores)}."
         )
     n_se = check_float(n_se, "n_se", low=0.0)
-    arrays = {name: _scores(s, f"scores[{name!r}]") for name, s in scores.items()}
+    arrays = {name: as_float_array(s, f"scores[{name!r}]") for name, s in scores.items()}
+    for name, arr in arrays.items():
+        if arr.ndim != 1 or len(arr) < 2 or not np.all(np.isfinite(arr)):
+            raise ValueError(
+                f"scores[{name!r}] must be a 1-D array of at least 2 finite scores (one per "
+                f"test point), got {describe(arr)}."
+            )
     order = sorted(arrays, key=lambda name: arrays[name].mean())
     text = order[0]
     for better, worse in zip(order, order[1:], strict=False):

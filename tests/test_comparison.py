@@ -42,8 +42,12 @@ def test_ranking_orders_by_mean_and_marks_only_clear_steps():
 @pytest.mark.parametrize(
     ("call", "error", "match"),
     [
-        (lambda: du.paired_difference([1.0, 2.0], [1.0, 2.0, 3.0]), ValueError, "got 2 and 3"),
-        (lambda: du.paired_difference([1.0], [1.0]), ValueError, "a must be a 1-D array"),
+        (
+            lambda: du.paired_difference([1.0, 2.0], [1.0, 2.0, 3.0]),
+            ValueError,
+            "got 2 and 3 scores",
+        ),
+        (lambda: du.paired_difference([1.0], [1.0]), ValueError, "Expected a of shape"),
         (lambda: du.paired_difference("ab", [1.0, 2.0]), TypeError, "a must be an array"),
         (lambda: du.rank_by_paired_differences([1.0, 2.0]), TypeError, "scores must be a mapping"),
         (
