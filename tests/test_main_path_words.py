@@ -21,6 +21,8 @@ ENFORCED = [
     "01_introduction",
     "02_discrete_distributions",
     "03_chain_rule_and_independence",
+    "06_neural_models",
+    "07_continuous_variables",
 ]
 PENDING = sorted({p.stem for p in (ROOT / "chapters").glob("*.ipynb")} - set(ENFORCED))
 
