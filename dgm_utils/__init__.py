@@ -32,6 +32,8 @@ _EXPORTS: dict[str, tuple[str, ...]] = {
     "autoregressive": ("FVSBN", "NADE"),
     "experiments": ("FittedModel", "fit_digit_models"),
     "neural": ("NeuralClassifier", "make_xor"),
+    "approximation": ("fit_random_relu_network", "ReLUNetwork1D"),
+    "comparison": ("PairedDifference", "paired_difference", "rank_by_paired_differences"),
     "vae": ("VAE",),
 }
 # Modules without names of their own in the package namespace: the validators, and the
