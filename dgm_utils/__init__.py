@@ -14,7 +14,7 @@ __version__ = "0.1.0"
 _EXPORTS: dict[str, tuple[str, ...]] = {
     "datasets": ("load_binarized_digits", "split_validation"),
     "plotting": ("show_images",),
-    "training": ("train", "TrainingHistory", "default_device"),
+    "training": ("train", "TrainingHistory", "default_device", "reproducible"),
     "widgets": ("Explorer", "explore"),
     "exercises": ("check",),
     "notebook": ("glue", "glued"),
@@ -34,10 +34,10 @@ _EXPORTS: dict[str, tuple[str, ...]] = {
     "neural": ("NeuralClassifier", "make_xor"),
     "vae": ("VAE",),
 }
-# Modules without names of their own in the package namespace: the validators, and the
-# modules that only re-export (discrete.py's contents moved to counting, joint_table and
-# binary_densities; chapter 5 reaches evaluation, spam_corpus and datasets through classifiers).
-_SUBMODULES = frozenset(_EXPORTS) | {"_validation", "discrete", "evaluation", "spam_corpus"}
+# Modules without names of their own in the package namespace (discrete.py only re-exports
+# what moved to counting, joint_table and binary_densities). The private _validation is
+# not offered as du._validation.
+_SUBMODULES = frozenset(_EXPORTS) | {"discrete", "evaluation", "spam_corpus"}
 _NAME_TO_MODULE = {name: mod for mod, names in _EXPORTS.items() for name in names}
 
 __all__ = sorted(_NAME_TO_MODULE) + sorted(_EXPORTS)

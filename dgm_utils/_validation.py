@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import numbers
+import warnings
 from collections.abc import Sequence
 
 import numpy as np
@@ -269,6 +270,16 @@ def check_sample_size(n, name: str, *, bytes_per_sample: float, minimum: int = 0
     return n
 
 
+def check_memory(nbytes: float, what: str) -> None:
+    """Refuse, before allocating, an object that needs more than the memory available now."""
+    available = _available_memory()
+    if available is not None and nbytes > available:
+        raise ValueError(
+            f"{what} would need about {_format_bytes(nbytes)} of memory, more than the "
+            f"{_format_bytes(available)} available."
+        )
+
+
 _DEVICE_TYPES = ("cpu", "cuda", "mps")
 
 
@@ -331,19 +342,39 @@ def check_generator(generator, device=None, name: str = "generator"):
     return generator
 
 
+def renamed(old_value, new_value, old: str, new: str, where: str, *, missing=None):
+    """The value of a renamed argument: ``new`` if given, else ``old`` with a FutureWarning.
+
+    Old names keep working for a while and say what replaces them (as scikit-learn
+    deprecates); passing both names is an error.
+    """
+    if old_value is missing:
+        return new_value
+    if new_value is not missing:
+        raise TypeError(f"{where} got both {new} and its former name {old}; pass {new} only.")
+    warnings.warn(
+        f"{where}: the argument {old}= is renamed {new}=; {old}= will stop working in a "
+        "future version.",
+        FutureWarning,
+        stacklevel=3,
+    )
+    return old_value
+
+
 def sample_rng(rng, generator, where: str):
     """The source of randomness of a torch model's ``sample(n, rng)``.
 
     Every model samples as ``sample(n, rng)``; the torch models used to call it
-    ``generator``, and that keyword still works. Passing both is an error.
+    ``generator``: that keyword still works, with a FutureWarning. Passing both is an error.
     """
-    if generator is None:
-        return rng
-    if rng is not None:
-        raise TypeError(
-            f"{where} got both rng and generator, which name the same thing; pass rng only."
-        )
-    return generator
+    return renamed(generator, rng, "generator", "rng", where)
+
+
+def check_return_latents(value, name: str = "return_latents") -> bool:
+    """A real ``bool`` (``'yes'`` or ``1`` would silently mean True)."""
+    if not isinstance(value, bool | np.bool_):
+        raise TypeError(f"{name} must be True or False, got {describe(value)}.")
+    return bool(value)
 
 
 def check_in(value, name: str, options: Sequence) -> None:
@@ -359,10 +390,17 @@ def check_float_dtype(dtype, name: str = "dtype"):
     allowed = (torch.float64, torch.float32)
     if dtype not in allowed:
         raise ValueError(
-            f"{name} must be torch.float64 (the default: results do not depend on the CPU's "
-            f"vector instructions) or torch.float32, got {dtype!r}."
+            f"{name} must be torch.float64 or torch.float32 (or None: torch's default dtype, "
+            f"float64 after du.reproducible()), got {dtype!r}."
         )
     return dtype
+
+
+def model_dtype(dtype, name: str = "dtype"):
+    """``dtype`` checked, or torch's default dtype when ``None`` (as ``nn.Linear`` does)."""
+    import torch
+
+    return check_float_dtype(torch.get_default_dtype() if dtype is None else dtype, name)
 
 
 def check_tensor(
