@@ -12,7 +12,9 @@ __version__ = "0.1.0"
 
 # Public name -> the submodule that defines it. One line per module.
 _EXPORTS: dict[str, tuple[str, ...]] = {
-    "datasets": ("load_binarized_digits", "split_validation"),
+    "datasets": ("load_binarized_digits", "split_validation", "hide_features", "with_copies"),
+    "evaluation": ("calibration_curve", "expected_calibration_error", "learning_curves"),
+    "spam_corpus": ("make_spam_corpus", "spam_posterior"),
     "plotting": ("show_images",),
     "training": ("train", "TrainingHistory", "default_device", "reproducible"),
     "widgets": ("Explorer", "explore"),
@@ -37,7 +39,7 @@ _EXPORTS: dict[str, tuple[str, ...]] = {
 # Modules without names of their own in the package namespace (discrete.py only re-exports
 # what moved to counting, joint_table and binary_densities). The private _validation is
 # not offered as du._validation.
-_SUBMODULES = frozenset(_EXPORTS) | {"discrete", "evaluation", "spam_corpus"}
+_SUBMODULES = frozenset(_EXPORTS) | {"discrete"}
 _NAME_TO_MODULE = {name: mod for mod, names in _EXPORTS.items() for name in names}
 
 __all__ = sorted(_NAME_TO_MODULE) + sorted(_EXPORTS)
@@ -53,4 +55,6 @@ def __getattr__(name: str):
 
 
 def __dir__() -> list[str]:
-    return sorted(set(globals()) | set(__all__))
+    # the public names, not the private modules Python attaches once they are imported
+    public = {n for n in globals() if not n.startswith("_") or n.startswith("__")}
+    return sorted(public | set(__all__))

@@ -28,17 +28,6 @@ from ._validation import (
     check_matrix,
 )
 
-# Chapter 5 reaches its data and evaluation helpers through this module
-# (``from dgm_utils import classifiers as clf; clf.make_spam_corpus(...)``); they live in
-# the modules of their own concept and are only re-exported here.
-from .datasets import hide_features, with_copies  # noqa: F401
-from .evaluation import (  # noqa: F401
-    calibration_curve,
-    expected_calibration_error,
-    learning_curves,
-)
-from .spam_corpus import SPAM_TOPICS, make_spam_corpus, spam_posterior  # noqa: F401
-
 __all__ = ["BernoulliNaiveBayes", "GaussianNaiveBayes", "LogisticRegression"]
 
 # --------------------------------------------------------------------------------------
@@ -598,3 +587,33 @@ class LogisticRegression(_Classifier):
         if Z.ndim == 1:
             return log_expit(np.stack([-Z, Z], axis=1))  # log sigmoid(-z), log sigmoid(z)
         return _log_normalise(Z)
+
+
+# Names that lived here before they moved to modules of their own; chapter 5 used to reach
+# them as clf.<name>. Old code keeps working, with a FutureWarning naming the new home.
+_MOVED = {
+    "hide_features": "datasets",
+    "with_copies": "datasets",
+    "calibration_curve": "evaluation",
+    "expected_calibration_error": "evaluation",
+    "learning_curves": "evaluation",
+    "SPAM_TOPICS": "spam_corpus",
+    "make_spam_corpus": "spam_corpus",
+    "spam_posterior": "spam_corpus",
+}
+
+
+def __getattr__(name: str):
+    if name in _MOVED:
+        import importlib
+        import warnings
+
+        module = _MOVED[name]
+        warnings.warn(
+            f"dgm_utils.classifiers.{name} moved to dgm_utils.{module}.{name} (also "
+            f"du.{name}); the old path will stop working in a future version.",
+            FutureWarning,
+            stacklevel=2,
+        )
+        return getattr(importlib.import_module(f"{__package__}.{module}"), name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
