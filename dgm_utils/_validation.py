@@ -36,6 +36,15 @@ def as_float_array(x, name: str, *, what: str = "numbers", copy: bool = False) -
         raise TypeError(f"{name} must be an array of {what}, got {describe(x)} ({exc}).") from None
 
 
+def check_fitted(estimator, fit_call: str = "fit(X)") -> None:
+    """scikit-learn's ``check_is_fitted``, with the book's message: what to call first."""
+    from sklearn.utils.validation import check_is_fitted
+
+    check_is_fitted(
+        estimator, msg=f"This %(name)s instance is not fitted yet; call {fit_call} first."
+    )
+
+
 def check_int(value, name: str, *, minimum: int | None = None) -> int:
     """Return ``value`` as an int; bools and non-integers raise ``TypeError``."""
     if isinstance(value, bool) or not isinstance(value, numbers.Integral):

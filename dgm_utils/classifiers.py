@@ -18,10 +18,11 @@ import functools
 import numpy as np
 from scipy.special import log_expit, log_softmax
 from sklearn.base import BaseEstimator, ClassifierMixin
-from sklearn.exceptions import ConvergenceWarning, NotFittedError
+from sklearn.exceptions import ConvergenceWarning
 
 from ._validation import (
     check_binary,
+    check_fitted,
     check_float,
     check_int,
     check_labels,
@@ -103,12 +104,6 @@ class _Classifier(ClassifierMixin, BaseEstimator):
 
     classes_: np.ndarray
 
-    def _check_fitted(self) -> None:
-        if not hasattr(self, "classes_"):
-            raise NotFittedError(
-                f"This {type(self).__name__} instance is not fitted yet; call fit(X, y) first."
-            )
-
     def predict_log_proba(self, X) -> np.ndarray:  # pragma: no cover - overridden
         raise NotImplementedError
 
@@ -118,14 +113,8 @@ class _Classifier(ClassifierMixin, BaseEstimator):
 
     def predict(self, X) -> np.ndarray:
         """The most probable class of each row, array of shape (n_samples,)."""
-        self._check_fitted()
+        check_fitted(self, "fit(X, y)")
         return self.classes_[np.argmax(self.predict_log_proba(X), axis=1)]
-
-    def score(self, X, y) -> float:
-        """Accuracy: the fraction of rows of ``X`` whose predicted class equals ``y``."""
-        pred = self.predict(X)
-        y = check_labels(y, pred.shape[0])
-        return float(np.mean(pred == y))
 
 
 # --------------------------------------------------------------------------------------
@@ -219,7 +208,7 @@ class BernoulliNaiveBayes(_Classifier):
         -------
         jll : array of shape (n_samples, n_classes)
         """
-        self._check_fitted()
+        check_fitted(self, "fit(X, y)")
         X = _check_binary(X, allow_nan=True, n_features=self.n_features_in_)
         log_p1, log_p0 = self.feature_log_prob_, self._log_prob0
         missing = np.isnan(X)
@@ -253,7 +242,7 @@ class BernoulliNaiveBayes(_Classifier):
         ValueError
             If the model was fitted on more than two classes.
         """
-        self._check_fitted()
+        check_fitted(self, "fit(X, y)")
         if self.classes_.size != 2:
             raise ValueError(
                 f"linear_log_odds needs two classes, the model has {self.classes_.size}; "
@@ -344,7 +333,7 @@ class GaussianNaiveBayes(_Classifier):
         -------
         jll : array of shape (n_samples, n_classes)
         """
-        self._check_fitted()
+        check_fitted(self, "fit(X, y)")
         X = check_matrix(X, "X", allow_nan=True, n_features=self.n_features_in_)
         observed = ~np.isnan(X)
         complete = bool(observed.all())
@@ -569,7 +558,7 @@ class LogisticRegression(_Classifier):
 
     def decision_function(self, X) -> np.ndarray:
         """The logits ``X W^T + b``: shape (n_samples,) for two classes, else (n_samples, K)."""
-        self._check_fitted()
+        check_fitted(self, "fit(X, y)")
         arr = np.asarray(X)
         if arr.dtype.kind == "f" and np.isnan(arr).any():
             raise ValueError(

@@ -21,12 +21,19 @@ from sklearn.exceptions import NotFittedError
 from sklearn.utils import check_random_state
 from sklearn.utils._param_validation import Interval, StrOptions
 from sklearn.utils.multiclass import check_classification_targets
-from sklearn.utils.validation import check_is_fitted, validate_data
+from sklearn.utils.validation import validate_data
 from torch import nn
 from torch.distributions import Bernoulli
 
 from ._init import init_linear_
-from ._validation import check_float, check_generator, check_int, check_rng, model_dtype
+from ._validation import (
+    check_fitted,
+    check_float,
+    check_generator,
+    check_int,
+    check_rng,
+    model_dtype,
+)
 
 __all__ = ["NeuralClassifier", "make_xor"]
 
@@ -181,6 +188,9 @@ class NeuralClassifier(ClassifierMixin, BaseEstimator, nn.Module):
             return nn.Module.__repr__(self)
         return BaseEstimator.__repr__(self, N_CHAR_MAX)
 
+    def __sklearn_is_fitted__(self) -> bool:
+        return hasattr(self, "classes_")
+
     def _check_hidden(self) -> tuple[int, ...]:
         hidden = self.hidden
         if isinstance(hidden, int | str) or not isinstance(hidden, Sequence):
@@ -228,7 +238,7 @@ class NeuralClassifier(ClassifierMixin, BaseEstimator, nn.Module):
         return f"hidden={self.hidden}, activation={self.activation!r}"
 
     def _check_X(self, X) -> torch.Tensor:
-        check_is_fitted(self)
+        check_fitted(self, "fit(X, y)")
         if isinstance(X, torch.Tensor):
             X = X.detach().cpu().numpy()
         X = validate_data(self, X, reset=False)
@@ -345,7 +355,8 @@ class NeuralClassifier(ClassifierMixin, BaseEstimator, nn.Module):
 
     def predict(self, X) -> np.ndarray:
         """The more probable class of each row, array of shape (n_samples,)."""
-        return self.classes_[(self.predict_proba(X)[:, 1] > 0.5).astype(np.int64)]
+        p1 = self.predict_proba(X)[:, 1]
+        return self.classes_[(p1 > 0.5).astype(np.int64)]
 
     def param_counts(self) -> dict[str, int]:
         r"""Parameters by the lecture's names: :math:`A_\ell`, :math:`b_\ell`, then :math:`\alpha`.

@@ -7,6 +7,7 @@ import numpy as np
 import pytest
 from sklearn.calibration import calibration_curve as sk_calibration_curve
 from sklearn.datasets import load_breast_cancer
+from sklearn.exceptions import NotFittedError
 from sklearn.linear_model import LogisticRegression as SkLogisticRegression
 from sklearn.naive_bayes import BernoulliNB, GaussianNB
 
@@ -300,7 +301,7 @@ def test_nan_in_training_data(make):
 @pytest.mark.parametrize("make", MODELS)
 @pytest.mark.parametrize("method", ["predict", "predict_proba", "predict_log_proba"])
 def test_predict_before_fit(make, method):
-    with pytest.raises(clf.NotFittedError, match=f"This {make.__name__} instance is not fitted"):
+    with pytest.raises(NotFittedError, match=f"This {make.__name__} instance is not fitted"):
         getattr(make(), method)([[0, 1]])
 
 
@@ -320,7 +321,7 @@ def test_unfitted_model_is_caught_as_scikit_learn_callers_expect(make):
     for caught in (ValueError, AttributeError):
         with pytest.raises(caught):
             make().predict([[0, 1]])
-    with pytest.raises(clf.NotFittedError):
+    with pytest.raises(NotFittedError):
         check_is_fitted(make())
     check_is_fitted(make().fit([[0, 1], [1, 0], [1, 1], [0, 0]], [0, 1, 1, 0]))
 

@@ -117,7 +117,7 @@ def test_not_fitted_error_before_fit(name, digits):
 def test_neural_classifier_fit_is_repeatable():
     """Every fit starts from the initial weights: fitting twice gives the same network."""
     X, y = du.make_xor(200, rng=np.random.default_rng(0))
-    net = du.NeuralClassifier(2, hidden=(4,), generator=torch.Generator().manual_seed(0), epochs=30)
+    net = du.NeuralClassifier(2, hidden=(4,), random_state=0, epochs=30)
     first = net.fit(X, y).predict_proba(X)
     np.testing.assert_array_equal(net.fit(X, y).predict_proba(X), first)
 
@@ -272,17 +272,19 @@ def test_decision_function_gives_the_log_odds(digits):
 
 
 def test_neural_features_are_the_hidden_layer_by_hand():
-    net = du.NeuralClassifier(
-        3, hidden=(4, 2), activation="relu", generator=torch.Generator().manual_seed(1)
-    )
     x = torch.randn(6, 3, generator=torch.Generator().manual_seed(2), dtype=torch.float64)
+    y = np.array([0, 1, 0, 1, 1, 0])
+    net = du.NeuralClassifier(
+        3, hidden=(4, 2), activation="relu", epochs=2, random_state=1, dtype=torch.float64
+    ).fit(x, y)
     A1, b1 = net.layers[0].weight, net.layers[0].bias
     A2, b2 = net.layers[1].weight, net.layers[1].bias
     expected = torch.relu(torch.relu(x @ A1.T + b1) @ A2.T + b2)
     torch.testing.assert_close(net.features(x), expected)
     logits = net.features(x) @ net.output.weight.T[:, 0] + net.output.bias
     torch.testing.assert_close(net.conditional(x).logits, logits)
-    assert torch.equal(du.NeuralClassifier(3, hidden=()).features(x), x)  # logistic regression
+    lr = du.NeuralClassifier(3, hidden=(), epochs=1, dtype=torch.float64).fit(x, y)
+    assert torch.equal(lr.features(x), x)  # logistic regression: h(x) = x
 
 
 def test_plot_decision_boundary_draws_the_half_contour():
