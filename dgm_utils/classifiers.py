@@ -19,6 +19,7 @@ import numpy as np
 from scipy.special import log_expit, log_softmax
 from sklearn.base import BaseEstimator, ClassifierMixin
 from sklearn.exceptions import ConvergenceWarning
+from sklearn.utils.multiclass import check_classification_targets
 
 from ._validation import (
     check_binary,
@@ -81,6 +82,7 @@ def _check_binary(X, *, allow_nan: bool, n_features: int | None = None) -> np.nd
 def _encode_labels(y, n_samples: int) -> tuple[np.ndarray, np.ndarray]:
     """``classes`` (sorted, unique) and ``y`` as indices into them; at least two classes."""
     y = check_labels(y, n_samples)
+    check_classification_targets(y)  # continuous y (e.g. 0.3, 1.7) is refused, not classes
     classes, y_idx = np.unique(y, return_inverse=True)
     if classes.size < 2:
         raise ValueError(
@@ -336,18 +338,31 @@ class GaussianNaiveBayes(_Classifier):
         check_fitted(self, "fit(X, y)")
         X = check_matrix(X, "X", allow_nan=True, n_features=self.n_features_in_)
         observed = ~np.isnan(X)
-        complete = bool(observed.all())
-        jll = np.empty((X.shape[0], self.classes_.size))
-        for k, (mu, var) in enumerate(zip(self.theta_, self.var_, strict=True)):
-            # Centre before squaring (as GaussianNB): (x - mu)^2, never x^2 - 2 x mu + mu^2,
-            # which loses every digit to cancellation when x and mu are far from zero.
-            quad = (X - mu) ** 2 / var
-            log_norm = np.log(2.0 * np.pi * var)
-            if complete:
-                n_k = -0.5 * log_norm.sum() - 0.5 * quad.sum(axis=1)
-            else:  # an unobserved x_i drops its factor, which integrates to 1 over x_i
-                n_k = -0.5 * (np.where(observed, quad, 0.0).sum(axis=1) + observed @ log_norm)
-            jll[:, k] = np.log(self.class_prior_[k]) + n_k
+        # z_ik = (x_i - mu_ki) / sigma_ki: centred before squaring (as GaussianNB), never
+        # x^2 - 2 x mu + mu^2, which loses every digit when x and mu are far from zero.
+        z = np.where(observed[:, None, :], X[:, None, :] - self.theta_, 0.0)
+        z /= np.sqrt(self.var_)  # shape (n_samples, n_classes, n_features)
+        log_norm = np.log(2.0 * np.pi * self.var_)  # an unobserved x_i drops its factor
+        const = np.log(self.class_prior_) - 0.5 * (observed @ log_norm.T)
+        with np.errstate(over="ignore"):  # far rows are recomputed below
+            jll = const - 0.5 * np.einsum("nkd,nkd->nk", z, z)
+        # Far from the data (|z| > 1e150) z_ik^2 overflows and z_ik - z_i0 loses every
+        # digit. There, relative to class 0: z_k^2 - z_0^2 = (z_k - z_0)(z_k + z_0), with
+        # z_k - z_0 = x (1/s_k - 1/s_0) + (mu_0/s_0 - mu_k/s_k) computed without
+        # cancellation, and the product scaled by m = max |z|; log-odds beyond +-1e300 are
+        # clipped, which leaves the posterior exactly 0 or 1 instead of NaN.
+        m = np.abs(z).max(axis=(1, 2))
+        far = np.flatnonzero(m > 1e150)
+        if far.size:
+            sd = np.sqrt(self.var_)
+            xf = np.where(observed[far], X[far], 0.0)[:, None, :]
+            diff = xf * (1 / sd - 1 / sd[0]) + (self.theta_[0] / sd[0] - self.theta_ / sd)
+            diff = np.where(observed[far][:, None, :], diff, 0.0)
+            scale = m[far, None, None]
+            r = np.einsum("nkd,nkd->nk", diff / scale, (z[far] + z[far][:, :1]) / scale)
+            with np.errstate(over="ignore", invalid="ignore"):  # inf * 0 where not taken
+                rel = np.where(r == 0, 0.0, -0.5 * scale[:, :, 0] ** 2 * r)
+            jll[far] = np.clip(rel + (const[far] - const[far][:, :1]), -1e300, 1e300)
         return jll
 
     def predict_log_proba(self, X) -> np.ndarray:

@@ -308,9 +308,10 @@ class NeuralClassifier(ClassifierMixin, BaseEstimator, nn.Module):
         check_classification_targets(y)
         self.classes_, y01 = np.unique(y, return_inverse=True)
         if len(self.classes_) != 2:
+            n = len(self.classes_)
             raise ValueError(
-                f"NeuralClassifier is a binary classifier: y must hold exactly 2 classes, "
-                f"got {len(self.classes_)} ({self.classes_[:5].tolist()})."
+                "Only binary classification is supported: NeuralClassifier needs y with exactly "
+                f"2 classes, got {n} class{'es' if n != 1 else ''} ({self.classes_[:5].tolist()})."
             )
         if self.seed is not None:
             warnings.warn(
