@@ -230,7 +230,7 @@ class VAE(nn.Module):
         return z
 
     def _check_generator(self, generator) -> torch.Generator | None:
-        return check_generator(generator, self._param().device)
+        return check_generator(generator, self._param().device, "rng")
 
     # ------------------------------------------------------------------ the model
     def prior(self) -> Independent:

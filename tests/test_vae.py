@@ -350,8 +350,8 @@ def test_bad_arguments_give_clear_errors():
         vae.iwae_bound(x, 10.0)
     with pytest.raises(ValueError, match="kl must be one of"):
         vae.elbo(x, kl="exact")
-    with pytest.raises(TypeError, match="generator must be a torch.Generator"):
-        vae.sample(3, generator=np.random.default_rng(0))
+    with pytest.raises(TypeError, match="rng must be a torch.Generator"):
+        vae.sample(3, rng=np.random.default_rng(0))
     with pytest.raises(ValueError, match=r"Expected z of shape \(\.\.\., 2\)"):
         vae.decode(torch.zeros(3, 3))
     with pytest.raises(ValueError, match="z contains NaN"):
