@@ -12,9 +12,11 @@ __version__ = "0.1.0"
 
 # Public name -> the submodule that defines it. One line per module.
 _EXPORTS: dict[str, tuple[str, ...]] = {
-    "datasets": ("load_binarized_digits", "split_validation"),
+    "datasets": ("load_binarized_digits", "split_validation", "hide_features", "with_copies"),
+    "evaluation": ("calibration_curve", "expected_calibration_error", "learning_curves"),
+    "spam_corpus": ("make_spam_corpus", "spam_posterior"),
     "plotting": ("show_images",),
-    "training": ("train", "TrainingHistory", "default_device"),
+    "training": ("train", "TrainingHistory", "default_device", "reproducible"),
     "widgets": ("Explorer", "explore"),
     "exercises": ("check",),
     "notebook": ("glue", "glued"),
@@ -36,10 +38,10 @@ _EXPORTS: dict[str, tuple[str, ...]] = {
     "comparison": ("PairedDifference", "paired_difference", "rank_by_paired_differences"),
     "vae": ("VAE",),
 }
-# Modules without names of their own in the package namespace: the validators, and the
-# modules that only re-export (discrete.py's contents moved to counting, joint_table and
-# binary_densities; chapter 5 reaches evaluation, spam_corpus and datasets through classifiers).
-_SUBMODULES = frozenset(_EXPORTS) | {"_validation", "discrete", "evaluation", "spam_corpus"}
+# Modules without names of their own in the package namespace (discrete.py only re-exports
+# what moved to counting, joint_table and binary_densities). The private _validation is
+# not offered as du._validation.
+_SUBMODULES = frozenset(_EXPORTS) | {"discrete"}
 _NAME_TO_MODULE = {name: mod for mod, names in _EXPORTS.items() for name in names}
 
 __all__ = sorted(_NAME_TO_MODULE) + sorted(_EXPORTS)
@@ -55,4 +57,6 @@ def __getattr__(name: str):
 
 
 def __dir__() -> list[str]:
-    return sorted(set(globals()) | set(__all__))
+    # the public names, not the private modules Python attaches once they are imported
+    public = {n for n in globals() if not n.startswith("_") or n.startswith("__")}
+    return sorted(public | set(__all__))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import numbers
+import warnings
 from collections.abc import Sequence
 
 import numpy as np
@@ -33,6 +34,15 @@ def as_float_array(x, name: str, *, what: str = "numbers", copy: bool = False) -
         return np.array(x, dtype=np.float64) if copy else np.asarray(x, dtype=np.float64)
     except (TypeError, ValueError) as exc:
         raise TypeError(f"{name} must be an array of {what}, got {describe(x)} ({exc}).") from None
+
+
+def check_fitted(estimator, fit_call: str = "fit(X)") -> None:
+    """scikit-learn's ``check_is_fitted``, with the book's message: what to call first."""
+    from sklearn.utils.validation import check_is_fitted
+
+    check_is_fitted(
+        estimator, msg=f"This %(name)s instance is not fitted yet; call {fit_call} first."
+    )
 
 
 def check_int(value, name: str, *, minimum: int | None = None) -> int:
@@ -259,6 +269,16 @@ def check_sample_size(n, name: str, *, bytes_per_sample: float, minimum: int = 0
     return n
 
 
+def check_memory(nbytes: float, what: str) -> None:
+    """Refuse, before allocating, an object that needs more than the memory available now."""
+    available = _available_memory()
+    if available is not None and nbytes > available:
+        raise ValueError(
+            f"{what} would need about {_format_bytes(nbytes)} of memory, more than the "
+            f"{_format_bytes(available)} available."
+        )
+
+
 _DEVICE_TYPES = ("cpu", "cuda", "mps")
 
 
@@ -321,19 +341,39 @@ def check_generator(generator, device=None, name: str = "generator"):
     return generator
 
 
+def renamed(old_value, new_value, old: str, new: str, where: str, *, missing=None):
+    """The value of a renamed argument: ``new`` if given, else ``old`` with a FutureWarning.
+
+    Old names keep working for a while and say what replaces them (as scikit-learn
+    deprecates); passing both names is an error.
+    """
+    if old_value is missing:
+        return new_value
+    if new_value is not missing:
+        raise TypeError(f"{where} got both {new} and its former name {old}; pass {new} only.")
+    warnings.warn(
+        f"{where}: the argument {old}= is renamed {new}=; {old}= will stop working in a "
+        "future version.",
+        FutureWarning,
+        stacklevel=3,
+    )
+    return old_value
+
+
 def sample_rng(rng, generator, where: str):
     """The source of randomness of a torch model's ``sample(n, rng)``.
 
     Every model samples as ``sample(n, rng)``; the torch models used to call it
-    ``generator``, and that keyword still works. Passing both is an error.
+    ``generator``: that keyword still works, with a FutureWarning. Passing both is an error.
     """
-    if generator is None:
-        return rng
-    if rng is not None:
-        raise TypeError(
-            f"{where} got both rng and generator, which name the same thing; pass rng only."
-        )
-    return generator
+    return renamed(generator, rng, "generator", "rng", where)
+
+
+def check_return_latents(value, name: str = "return_latents") -> bool:
+    """A real ``bool`` (``'yes'`` or ``1`` would silently mean True)."""
+    if not isinstance(value, bool | np.bool_):
+        raise TypeError(f"{name} must be True or False, got {describe(value)}.")
+    return bool(value)
 
 
 def check_in(value, name: str, options: Sequence) -> None:
@@ -349,10 +389,17 @@ def check_float_dtype(dtype, name: str = "dtype"):
     allowed = (torch.float64, torch.float32)
     if dtype not in allowed:
         raise ValueError(
-            f"{name} must be torch.float64 (the default: results do not depend on the CPU's "
-            f"vector instructions) or torch.float32, got {dtype!r}."
+            f"{name} must be torch.float64 or torch.float32 (or None: torch's default dtype, "
+            f"float64 after du.reproducible()), got {dtype!r}."
         )
     return dtype
+
+
+def model_dtype(dtype, name: str = "dtype"):
+    """``dtype`` checked, or torch's default dtype when ``None`` (as ``nn.Linear`` does)."""
+    import torch
+
+    return check_float_dtype(torch.get_default_dtype() if dtype is None else dtype, name)
 
 
 def check_tensor(

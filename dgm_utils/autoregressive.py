@@ -34,11 +34,13 @@ from torch.distributions import Bernoulli, Independent
 
 from ._init import uniform_
 from ._validation import (
-    check_float_dtype,
     check_generator,
     check_int,
+    check_memory,
     check_sample_size,
     check_tensor,
+    model_dtype,
+    renamed,
     sample_rng,
 )
 
@@ -179,9 +181,9 @@ class FVSBN(BinaryAutoregressive):
     ----------
     n_features : int
         Number of binary variables (64 for the 8x8 digits).
-    dtype : torch.float64 or torch.float32, default torch.float64
-        The book's models are small: in float64 their training follows the same path on
-        every CPU, so results reproduce to the printed digit.
+    dtype : torch.float64 or torch.float32, optional
+        torch's default dtype when omitted (float32, or float64 after
+        :func:`dgm_utils.reproducible`, as the book's chapters run).
 
     Attributes
     ----------
@@ -200,10 +202,15 @@ class FVSBN(BinaryAutoregressive):
     torch.Size([3])
     """
 
-    def __init__(self, n_features: int, *, dtype: torch.dtype = torch.float64):
+    def __init__(self, n_features: int, *, dtype: torch.dtype | None = None):
         super().__init__()
         self.n_features = check_int(n_features, "n_features", minimum=1)
-        dtype = check_float_dtype(dtype)
+        dtype = model_dtype(dtype)
+        # weight, mask, and in training the gradient and Adam's two moments: n^2 each
+        check_memory(
+            5 * self.n_features**2 * torch.empty((), dtype=dtype).element_size(),
+            f"FVSBN(n_features={self.n_features:,}) (n^2 weights)",
+        )
         # Zero initialisation: every conditional starts at p = 1/2 (the problem is concave,
         # so no symmetry needs breaking).
         self.weight = nn.Parameter(torch.zeros(self.n_features, self.n_features))
@@ -255,11 +262,12 @@ class NADE(BinaryAutoregressive):
         Number of binary variables.
     hidden : int
         Number of hidden units h.
-    generator : torch.Generator, optional
+    rng : torch.Generator, optional
         Source of the random initial weights (torch's global generator when omitted).
-    dtype : torch.float64 or torch.float32, default torch.float64
-        The book's models are small: in float64 their training follows the same path on
-        every CPU, so results reproduce to the printed digit.
+        ``generator=`` (its former name) still works, with a FutureWarning.
+    dtype : torch.float64 or torch.float32, optional
+        torch's default dtype when omitted (float32, or float64 after
+        :func:`dgm_utils.reproducible`, as the book's chapters run).
 
     Attributes
     ----------
@@ -282,14 +290,20 @@ class NADE(BinaryAutoregressive):
         n_features: int,
         hidden: int,
         *,
-        generator: torch.Generator | None = None,
-        dtype: torch.dtype = torch.float64,
+        rng: torch.Generator | None = None,
+        dtype: torch.dtype | None = None,
+        generator=None,
     ):
         super().__init__()
-        dtype = check_float_dtype(dtype)
+        dtype = model_dtype(dtype)
         self.n_features = check_int(n_features, "n_features", minimum=1)
         self.hidden = check_int(hidden, "hidden", minimum=1)
-        check_generator(generator, "cpu")  # initial weights are drawn on the CPU
+        check_memory(
+            8 * self.n_features * self.hidden * torch.empty((), dtype=dtype).element_size(),
+            f"NADE(n_features={self.n_features:,}, hidden={self.hidden:,})",
+        )
+        generator = renamed(generator, rng, "generator", "rng", "NADE()")
+        check_generator(generator, "cpu", "rng")  # initial weights are drawn on the CPU
 
         # Uniform(-1/sqrt(fan_in), 1/sqrt(fan_in)) as torch.nn.Linear; the random W breaks
         # the symmetry between hidden units.
@@ -335,7 +349,14 @@ class NADE(BinaryAutoregressive):
 def __getattr__(name: str):
     # The experiment recipe moved to dgm_utils.experiments; old imports keep working.
     if name in ("FittedModel", "fit_digit_models"):
-        from . import experiments
+        import importlib
+        import warnings
 
-        return getattr(experiments, name)
+        warnings.warn(
+            f"dgm_utils.autoregressive.{name} moved to dgm_utils.experiments.{name} "
+            "(or du.{name}); the old path will stop working in a future version.",
+            FutureWarning,
+            stacklevel=2,
+        )
+        return getattr(importlib.import_module(f"{__package__}.experiments"), name)
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

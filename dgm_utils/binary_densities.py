@@ -12,10 +12,10 @@ from collections.abc import Sequence
 
 import numpy as np
 from sklearn.base import BaseEstimator, DensityMixin
-from sklearn.exceptions import NotFittedError
 
 from ._validation import (
     check_binary,
+    check_fitted,
     check_float,
     check_int,
     check_rng,
@@ -129,12 +129,6 @@ class _BinaryDensity(DensityMixin, BaseEstimator):
     def _check_alpha(self) -> float:
         return check_float(self.alpha, "alpha", low=0.0)
 
-    def _check_fitted(self) -> None:
-        if not hasattr(self, "n_features_in_"):
-            raise NotFittedError(
-                f"This {type(self).__name__} instance is not fitted yet; call fit(X) first."
-            )
-
     def _check_X(self, X, fitted: bool = True) -> np.ndarray:
         n = self.n_features_in_ if fitted else None
         return check_binary(X, "X", n_features=n, hint="For one image use x[None, :].")
@@ -226,7 +220,7 @@ class IndependentBernoulli(_BinaryDensity):
         -------
         array of shape (n_samples,)
         """
-        self._check_fitted()
+        check_fitted(self)
         X = self._check_X(X)
         return _log_bernoulli(X, self.probs_).sum(axis=1)
 
@@ -242,7 +236,7 @@ class IndependentBernoulli(_BinaryDensity):
         -------
         array of shape (n, n_features), dtype uint8
         """
-        self._check_fitted()
+        check_fitted(self)
         # uniforms (8 bytes), their comparison (1) and the uint8 result (1) per pixel
         n = check_sample_size(n, "n", bytes_per_sample=10 * self.n_features_in_)
         rng = check_rng(rng)
@@ -250,7 +244,7 @@ class IndependentBernoulli(_BinaryDensity):
 
     def num_params(self) -> int:
         """Number of free parameters: one per feature (see :func:`~dgm_utils.counting.num_params_independent`)."""
-        self._check_fitted()
+        check_fitted(self)
         return num_params_independent([2] * self.n_features_in_)
 
 
@@ -363,7 +357,7 @@ class BinaryMarkovChain(_BinaryDensity):
         -------
         array of shape (n_samples,)
         """
-        self._check_fitted()
+        check_fitted(self)
         X = self._check_X(X)
         Xo = X[:, self.order_].astype(np.int64)
         first = _log_bernoulli(Xo[:, 0], np.float64(self.initial_prob_))
@@ -383,7 +377,7 @@ class BinaryMarkovChain(_BinaryDensity):
         -------
         array of shape (n, n_features), dtype uint8, pixels in their original positions
         """
-        self._check_fitted()
+        check_fitted(self)
         # uniforms (8 bytes) and the uint8 result (1) per pixel
         n = check_sample_size(n, "n", bytes_per_sample=9 * self.n_features_in_ + 16)
         rng = check_rng(rng)
@@ -399,5 +393,5 @@ class BinaryMarkovChain(_BinaryDensity):
 
     def num_params(self) -> int:
         """Number of free parameters, 2n - 1 (see :func:`~dgm_utils.counting.num_params_markov_chain`)."""
-        self._check_fitted()
+        check_fitted(self)
         return num_params_markov_chain([2] * self.n_features_in_)

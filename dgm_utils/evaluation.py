@@ -75,6 +75,10 @@ def calibration_curve(y_true, prob, n_bins: int = 10) -> tuple[np.ndarray, np.nd
     """
     n_bins = check_int(n_bins, "n_bins", minimum=1)
     prob = _check_prob_vector(prob)
+    if prob.shape[0] == 0:
+        raise ValueError(
+            "calibration_curve needs at least one prediction: prob and y_true are empty."
+        )
     y_true = check_labels(y_true, prob.shape[0], name="y_true")
     if not np.isin(y_true, (0, 1)).all():
         bad = np.unique(y_true[~np.isin(y_true, (0, 1))])[:5]
@@ -137,6 +141,12 @@ def learning_curves(
     errors : dict of str -> array of shape (n_draws, len(sizes))
         Test error (1 - accuracy) of each model.
     """
+    if not isinstance(models, Mapping) or not models:
+        raise TypeError(
+            "models must be a non-empty dict of name -> estimator (or a callable returning "
+            'one), e.g. {"naive Bayes": du.GaussianNaiveBayes}, got '
+            f"{type(models).__name__}{' (empty)' if isinstance(models, Mapping) else ''}."
+        )
     rng = check_rng(rng)
     X_pool = check_matrix(X_pool, "X_pool")
     y_pool = check_labels(y_pool, X_pool.shape[0], name="y_pool")

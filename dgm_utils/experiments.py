@@ -17,7 +17,7 @@ import numpy as np
 import torch
 from torch import nn
 
-from ._validation import check_binary, check_int
+from ._validation import check_binary, check_int, check_rng, renamed
 from .autoregressive import FVSBN, NADE
 from .binary_densities import BinaryMarkovChain, IndependentBernoulli
 from .mixtures import BernoulliMixture
@@ -73,14 +73,19 @@ class FittedModel:
         return -self.model.log_prob(X)
 
 
+def _torch_rng(seed: int) -> torch.Generator:
+    return torch.Generator().manual_seed(seed)
+
+
 def fit_digit_models(
     X_fit,
     X_val,
     *,
     components: Iterable[int] = (10, 20, 40, 80),
     epochs: int = 300,
-    seed: int = 0,
+    rng: np.random.Generator | None = None,
     progress: bool = False,
+    seed=None,
 ) -> dict[str, FittedModel]:
     """Fit chapter 6's five density models of binary images on one split, with its settings.
 
@@ -97,8 +102,12 @@ def fit_digit_models(
         Candidate numbers of mixture components.
     epochs : int, default 300
         Most epochs of training for FVSBN and NADE (early stopping usually ends sooner).
-    seed : int, default 0
-        Seeds the mixture's initialisation, NADE's initial weights and the training.
+    rng : numpy.random.Generator, optional
+        Source of the mixture's initialisation (``random_state`` drawn from it), NADE's
+        initial weights and the training's shuffling (``torch.Generator`` seeds drawn from
+        it). None: ``np.random.default_rng()``, a fresh run each time.
+    seed : int, deprecated
+        The former argument: ``seed=s`` is ``rng=np.random.default_rng(s)`` (FutureWarning).
     progress : bool, default False
         Show live training progress in Jupyter ("Training FVSBN", "Training NADE").
 
@@ -119,7 +128,9 @@ def fit_digit_models(
     Examples
     --------
     >>> X = np.random.default_rng(0).integers(0, 2, size=(60, 5))
-    >>> fits = fit_digit_models(X[:40], X[40:], components=(1, 2), epochs=2)
+    >>> fits = fit_digit_models(
+    ...     X[:40], X[40:], components=(1, 2), epochs=2, rng=np.random.default_rng(0)
+    ... )
     >>> {key: fit.model.num_params() for key, fit in fits.items()}
     {'independent': 5, 'markov_chain': 9, 'mixture': 11, 'fvsbn': 15, 'nade': 645}
     """
@@ -133,7 +144,13 @@ def fit_digit_models(
     if not components:
         raise ValueError("components is empty: give at least one number of mixture components.")
     epochs = check_int(epochs, "epochs", minimum=1)
-    seed = check_int(seed, "seed", minimum=0)
+    if seed is not None:
+        rng = np.random.default_rng(
+            check_int(renamed(seed, rng, "seed", "rng", "fit_digit_models()"), "seed", minimum=0)
+        )
+    rng = np.random.default_rng() if rng is None else check_rng(rng)
+    # one seed per random part, drawn up front so that each part's draws are fixed by rng
+    mixture_seed, fvsbn_seed, nade_seed, nade_init = (int(v) for v in rng.integers(2**62, size=4))
     n = X_fit.shape[1]
     fits = {}
 
@@ -149,7 +166,10 @@ def fit_digit_models(
     # EM for every K (a pseudo-count of 0.5 per pixel probability); keep the K whose
     # mixture gives the validation images the lowest NLL.
     start = time.perf_counter()
-    mixtures = {k: BernoulliMixture(k, alpha=0.5, random_state=seed).fit(X_fit) for k in components}
+    mixtures = {
+        k: BernoulliMixture(k, alpha=0.5, random_state=mixture_seed % 2**32).fit(X_fit)
+        for k in components
+    }
     val_nll = {k: -m.score(X_val) for k, m in mixtures.items()}
     best_k = min(val_nll, key=val_nll.get)
     seconds = time.perf_counter() - start
@@ -157,13 +177,17 @@ def fit_digit_models(
     fits["mixture"] = FittedModel(label, mixtures[best_k], seconds, validation_nll=val_nll)
 
     # Adam with a small weight decay, and early stopping on the validation images.
-    settings = dict(epochs=epochs, lr=1e-2, weight_decay=1e-3, patience=10, seed=seed)
+    settings = dict(epochs=epochs, lr=1e-2, weight_decay=1e-3, patience=10)
     fvsbn = FVSBN(n)
     bar = "Training FVSBN" if progress else False
-    history = train(fvsbn, X_fit, X_val, batch_size=64, progress=bar, **settings)
+    history = train(
+        fvsbn, X_fit, X_val, batch_size=64, progress=bar, rng=_torch_rng(fvsbn_seed), **settings
+    )
     fits["fvsbn"] = FittedModel("FVSBN", fvsbn, history.seconds, history)
-    nade = NADE(n, hidden=64, generator=torch.Generator().manual_seed(seed))
+    nade = NADE(n, hidden=64, rng=_torch_rng(nade_init))
     bar = "Training NADE" if progress else False
-    history = train(nade, X_fit, X_val, batch_size=128, progress=bar, **settings)
+    history = train(
+        nade, X_fit, X_val, batch_size=128, progress=bar, rng=_torch_rng(nade_seed), **settings
+    )
     fits["nade"] = FittedModel("NADE, 64 hidden units", nade, history.seconds, history)
     return fits

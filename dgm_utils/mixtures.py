@@ -13,14 +13,15 @@ import numpy as np
 from scipy.linalg import solve_triangular
 from scipy.special import logsumexp
 from sklearn.base import BaseEstimator, DensityMixin
-from sklearn.exceptions import NotFittedError
 
 from ._validation import (
     check_binary,
+    check_fitted,
     check_float,
     check_int,
     check_matrix,
     check_probabilities,
+    check_return_latents,
     check_rng,
     check_sample_size,
     describe,
@@ -50,6 +51,20 @@ def _kmeans_plusplus(X: np.ndarray, n_components: int, rng: np.random.Generator)
         dist = sq_norms - 2 * X @ X[new] + sq_norms[new]
         np.minimum(closest, np.maximum(dist, 0.0), out=closest)
     return np.asarray(centres)
+
+
+def _weighted_covariances(X, resp, counts, means, reg_covar: float) -> np.ndarray:
+    """Sigma_k = sum_n r_nk (x_n - mu_k)(x_n - mu_k)^T / N_k + reg_covar I, for every k.
+
+    A loop over k keeps memory at O(n d) rather than O(n K d).
+    """
+    d = X.shape[1]
+    cov = np.empty((means.shape[0], d, d))
+    for k, mean in enumerate(means):
+        diff = X - mean
+        cov[k] = (resp[:, k, None] * diff).T @ diff / counts[k]
+    cov[:, np.arange(d), np.arange(d)] += reg_covar
+    return cov
 
 
 def _nearest_centre_resp(X: np.ndarray, centres: np.ndarray) -> np.ndarray:
@@ -187,13 +202,9 @@ class _BaseMixture(DensityMixin, BaseEstimator):
         return 0.0
 
     # ---------------------------------------------------------------- inference
-    def _check_fitted(self) -> None:
-        if not hasattr(self, "weights_"):
-            name = type(self).__name__
-            raise NotFittedError(f"This {name} instance is not fitted yet; call fit(X) first.")
 
     def _log_joint(self, X) -> np.ndarray:
-        self._check_fitted()
+        check_fitted(self)
         X = self._check_X(X, fitting=False)
         return self._log_prob_components(X) + self._log_weights()
 
@@ -254,7 +265,7 @@ class _BaseMixture(DensityMixin, BaseEstimator):
         """
         return np.argmax(self._log_joint(X), axis=1).astype(np.int64)
 
-    def sample(self, n: int, rng, *, return_latents: bool = True):
+    def sample(self, n: int, rng, *, return_latents: bool = False):
         """Ancestral sampling: draw ``z ~ Categorical(weights_)``, then ``x ~ p(x | z)``.
 
         Parameters
@@ -262,9 +273,10 @@ class _BaseMixture(DensityMixin, BaseEstimator):
         n : int
             Number of samples.
         rng : numpy.random.Generator or int seed
-        return_latents : bool, default True
-            Also return the component each sample came from. True by default, as
-            ``sklearn.mixture.GaussianMixture.sample``, which returns ``(X, labels)``.
+        return_latents : bool, default False
+            Also return the component each sample came from (``(X, z)``, as
+            ``sklearn.mixture.GaussianMixture.sample`` always does). False by default, as
+            every ``sample`` of the package (the VAE's too) and ``torch.distributions``.
 
         Returns
         -------
@@ -272,9 +284,10 @@ class _BaseMixture(DensityMixin, BaseEstimator):
         z : array of shape (n,), dtype int64, only if ``return_latents``
             The component each sample came from.
         """
-        self._check_fitted()
+        check_fitted(self)
         n = check_sample_size(n, "n", bytes_per_sample=self._bytes_per_sample())
         rng = check_rng(rng)
+        return_latents = check_return_latents(return_latents)
         z = rng.choice(self.n_components, size=n, p=self.weights_).astype(np.int64)
         X = self._sample_components(z, rng)
         return (X, z) if return_latents else X
@@ -287,16 +300,8 @@ class _BaseMixture(DensityMixin, BaseEstimator):
         -------
         int
         """
-        self._check_fitted()
+        check_fitted(self)
         return int(self.n_components - 1 + self.n_components * self._n_params_per_component())
-
-    def _hyperparameters(self) -> dict:
-        return {"n_components": self.n_components}
-
-    def __repr__(self) -> str:
-        args = ", ".join(f"{k}={v!r}" for k, v in self._hyperparameters().items())
-        fitted = "" if hasattr(self, "weights_") else ", unfitted"
-        return f"{type(self).__name__}({args}{fitted})"
 
 
 class BernoulliMixture(_BaseMixture):
@@ -388,9 +393,6 @@ class BernoulliMixture(_BaseMixture):
         super()._check_params()
         check_float(self.alpha, "alpha", low=0.0)
 
-    def _hyperparameters(self) -> dict:
-        return {"n_components": self.n_components, "alpha": self.alpha}
-
     def _check_X(self, X, *, fitting: bool) -> np.ndarray:
         n_features = None if fitting else self.means_.shape[1]
         hint = "For one image use x[None, :]."
@@ -458,7 +460,7 @@ class BernoulliMixture(_BaseMixture):
             if hidden_mask is not None:
                 raise TypeError("Pass hidden_mask or its former name hidden, not both.")
             hidden_mask = hidden
-        self._check_fitted()
+        check_fitted(self)
         X = self._check_X(X, fitting=False)
         if hidden_mask is None:
             mask = np.isnan(X)
@@ -677,9 +679,6 @@ class GaussianMixture(_BaseMixture):
                 )
             self._covariances_init = c
 
-    def _hyperparameters(self) -> dict:
-        return {"n_components": self.n_components, "reg_covar": self.reg_covar}
-
     def _check_X(self, X, *, fitting: bool) -> np.ndarray:
         n_features = None
         if not fitting:
@@ -716,24 +715,12 @@ class GaussianMixture(_BaseMixture):
         counts = resp.sum(axis=0) + _EPS_COUNT
         self._set_weights_from_counts(counts, X.shape[0])
         self.means_ = centres.copy()
-        self.covariances_ = self._weighted_covariances(X, resp, counts, centres)
+        self.covariances_ = _weighted_covariances(X, resp, counts, centres, self.reg_covar)
         if self._weights_init is not None:
             self.weights_ = self._weights_init.copy()
         if self._covariances_init is not None:
             self.covariances_ = self._covariances_init.copy()
         self.precisions_cholesky_ = self._precisions_cholesky(self.covariances_)
-
-    def _weighted_covariances(self, X, resp, counts, means) -> np.ndarray:
-        # Sigma_k = sum_n r_nk (x_n - mu_k)(x_n - mu_k)^T / N_k + reg_covar I. A loop over the
-        # K components keeps each (n, d) block in cache: faster than one (K, n, d) array.
-        d = X.shape[1]
-        cov = np.empty((means.shape[0], d, d))
-        for k, mean in enumerate(means):
-            diff = X - mean
-            cov[k] = (resp[:, k, None] * diff).T @ diff / counts[k]
-        idx = np.arange(d)
-        cov[:, idx, idx] += self.reg_covar
-        return cov
 
     @staticmethod
     def _precisions_cholesky(covariances: np.ndarray) -> np.ndarray:
@@ -815,15 +802,18 @@ def gaussian_m_step(
     >>> weights.round(3), means.ravel().round(3), covs.ravel().round(3)
     (array([0.667, 0.333]), array([ 0.5, 10. ]), array([0.25, 0.  ]))
     """
-    X, resp = np.asarray(X, dtype=np.float64), np.asarray(resp, dtype=np.float64)
+    X = check_matrix(X, "X")
+    reg_covar = check_float(reg_covar, "reg_covar", low=0.0)
+    resp = check_matrix(resp, "resp")
+    if resp.shape[0] != X.shape[0]:
+        raise ValueError(
+            f"resp must have one row per sample of X, shape ({X.shape[0]}, n_components), "
+            f"got {resp.shape}."
+        )
+    check_probabilities(resp, "resp (responsibilities p(z=k | x_n))", axis=1)
     counts = resp.sum(axis=0) + _EPS_COUNT  # N_k, the soft number of samples of k
     weights = counts / X.shape[0]  # pi_k = N_k / N
     weights /= weights.sum()
     means = (resp.T @ X) / counts[:, None]  # mu_k = sum_n r_nk x_n / N_k
-    d = X.shape[1]
-    covariances = np.empty((len(counts), d, d))
-    for k, mean in enumerate(means):
-        diff = X - mean  # Sigma_k = sum_n r_nk (x_n - mu_k)(x_n - mu_k)^T / N_k
-        covariances[k] = (resp[:, k, None] * diff).T @ diff / counts[k]
-    covariances[:, np.arange(d), np.arange(d)] += reg_covar
+    covariances = _weighted_covariances(X, resp, counts, means, reg_covar)
     return weights, means, covariances

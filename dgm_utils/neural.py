@@ -10,25 +10,29 @@ stacking more such layers gives a deeper one. :class:`NeuralClassifier` covers a
 
 from __future__ import annotations
 
+import numbers
+import warnings
 from collections.abc import Sequence
 
 import numpy as np
 import torch
-from sklearn.base import BaseEstimator, ClassifierMixin
+from sklearn.base import BaseEstimator, ClassifierMixin, _fit_context
 from sklearn.exceptions import NotFittedError
+from sklearn.utils import check_random_state
+from sklearn.utils._param_validation import Interval, StrOptions
+from sklearn.utils.multiclass import check_classification_targets
+from sklearn.utils.validation import validate_data
 from torch import nn
 from torch.distributions import Bernoulli
 
 from ._init import init_linear_
 from ._validation import (
+    check_fitted,
     check_float,
-    check_float_dtype,
     check_generator,
-    check_in,
     check_int,
-    check_labels,
-    check_matrix,
     check_rng,
+    model_dtype,
 )
 
 __all__ = ["NeuralClassifier", "make_xor"]
@@ -86,12 +90,10 @@ class NeuralClassifier(ClassifierMixin, BaseEstimator, nn.Module):
     ``Pipeline`` work), and returns :math:`p(Y \mid x)` as a real
     ``torch.distributions.Bernoulli`` (:meth:`conditional`).
 
-    As a scikit-learn estimator it stores its arguments as given and checks them in
-    :meth:`fit`. When they are valid and ``n_features`` is given, the layers are built at
-    construction, with initial weights drawn from ``generator``, so that
-    :meth:`param_counts` works before training. Every ``fit`` starts from those initial
-    weights (so fitting twice gives the same model); a change of ``n_features``,
-    ``hidden``, ``activation`` or ``generator`` (``set_params``) rebuilds the layers.
+    As a scikit-learn estimator it stores its arguments as given; :meth:`fit` checks them,
+    builds the layers, draws their initial weights from ``random_state`` and trains them.
+    The labels may be any two values (``classes_``, sorted); ``classes_[1]`` plays the role
+    of :math:`Y = 1`. Only two classes: the model is binary.
 
     Parameters
     ----------
@@ -101,18 +103,18 @@ class NeuralClassifier(ClassifierMixin, BaseEstimator, nn.Module):
         Width of each hidden layer; ``()`` for logistic regression.
     activation : {"tanh", "sigmoid", "relu"}, default "tanh"
         The non-linearity f.
-    generator : torch.Generator, optional
-        Source of the random initial weights (torch's global generator when omitted). A copy
-        of it is used, so it is not advanced: its current state fixes the initial weights.
     epochs : int, default 300
     lr : float, default 0.05
     weight_decay : float, default 0.0
-    seed : int, default 0
-        Training settings of :meth:`fit` (full-batch Adam), hyperparameters so that
-        ``GridSearchCV`` can tune them.
-    dtype : torch.float64 or torch.float32, default torch.float64
-        The book's models are small: in float64 their training follows the same path on
-        every CPU, so results reproduce to the printed digit.
+        Full-batch Adam in :meth:`fit` (through :func:`dgm_utils.train`).
+    random_state : int, numpy RandomState or None, default None
+        Seed of the initial weights (``torch.Generator().manual_seed(random_state)`` for an
+        int); None draws them from torch's global generator, as ``nn.Linear`` does.
+    dtype : torch.float64 or torch.float32, optional
+        torch's default dtype when omitted (float64 after :func:`dgm_utils.reproducible`).
+    generator, seed : deprecated
+        Former ways to fix the initial weights and the training's randomness; use
+        ``random_state``. Both warn (FutureWarning).
 
     Attributes
     ----------
@@ -121,22 +123,34 @@ class NeuralClassifier(ClassifierMixin, BaseEstimator, nn.Module):
         :math:`b_\ell` (``bias``).
     output : Linear
         :math:`\alpha` (``weight``, shape (1, h_L)) and :math:`\alpha_0` (``bias``).
-    classes_ : array ``[0, 1]``
+    classes_ : array of shape (2,)
     n_features_in_ : int
     history_ : TrainingHistory
         The losses of the last :meth:`fit`.
 
     Examples
     --------
-    >>> net = NeuralClassifier(2, hidden=(4,))
-    >>> net.param_counts()
+    >>> NeuralClassifier(2, hidden=(4,)).param_counts()
     {'A': 8, 'b': 4, 'alpha': 5}
     >>> NeuralClassifier(2, hidden=()).param_counts()  # logistic regression
     {'alpha': 3}
     """
 
-    # The module's own repr (its layers), not scikit-learn's list of arguments.
-    __repr__ = nn.Module.__repr__
+    # train() feeds rows [x, y]: their width is n_features + 1, not n_features.
+    trains_on_xy_rows = True
+
+    _parameter_constraints: dict = {
+        "n_features": [Interval(numbers.Integral, 1, None, closed="left"), None],
+        "hidden": "no_validation",  # checked in fit, with the book's message
+        "activation": [StrOptions(set(_ACTIVATIONS))],
+        "epochs": [Interval(numbers.Integral, 1, None, closed="left")],
+        "lr": [Interval(numbers.Real, 0, None, closed="neither")],
+        "weight_decay": [Interval(numbers.Real, 0, None, closed="left")],
+        "random_state": ["random_state"],
+        "dtype": "no_validation",
+        "generator": "no_validation",
+        "seed": [None, Interval(numbers.Integral, 0, None, closed="left")],
+    }
 
     def __init__(
         self,
@@ -144,70 +158,78 @@ class NeuralClassifier(ClassifierMixin, BaseEstimator, nn.Module):
         hidden: Sequence[int] = (8,),
         activation: str = "tanh",
         *,
-        generator: torch.Generator | None = None,
         epochs: int = 300,
         lr: float = 0.05,
         weight_decay: float = 0.0,
-        seed: int = 0,
-        dtype: torch.dtype = torch.float64,
+        random_state=None,
+        dtype: torch.dtype | None = None,
+        generator: torch.Generator | None = None,
+        seed: int | None = None,
     ):
         nn.Module.__init__(self)
         self.n_features = n_features
         self.hidden = hidden
         self.activation = activation
-        self.generator = generator
         self.epochs = epochs
         self.lr = lr
         self.weight_decay = weight_decay
-        self.seed = seed
+        self.random_state = random_state
         self.dtype = dtype
-        if n_features is not None:
-            try:
-                self._build(self._check_architecture(n_features))
-            except (TypeError, ValueError):
-                pass  # scikit-learn's contract: fit refuses bad arguments, __init__ stores them
+        self.generator = generator
+        self.seed = seed
 
-    def _check_architecture(self, n_features) -> tuple:
-        """Validated ``(n_features, hidden, activation, generator)``."""
-        n_features = check_int(n_features, "n_features", minimum=1)
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        tags.classifier_tags.multi_class = False
+        return tags
+
+    def __repr__(self, N_CHAR_MAX: int = 700) -> str:
+        if "output" in self._modules:  # fitted: the module's layers
+            return nn.Module.__repr__(self)
+        return BaseEstimator.__repr__(self, N_CHAR_MAX)
+
+    def __sklearn_is_fitted__(self) -> bool:
+        return hasattr(self, "classes_")
+
+    def _check_hidden(self) -> tuple[int, ...]:
         hidden = self.hidden
         if isinstance(hidden, int | str) or not isinstance(hidden, Sequence):
             raise TypeError(
                 f"hidden must be a sequence of layer widths such as (8,) or (8, 8), got "
                 f"{hidden!r}. Use () for logistic regression."
             )
-        hidden = tuple(check_int(h, "each hidden width", minimum=1) for h in hidden)
-        check_in(self.activation, "activation", list(_ACTIVATIONS))
-        check_float_dtype(self.dtype)
-        generator = check_generator(self.generator, "cpu")  # weights are drawn on the CPU
-        return n_features, hidden, self.activation, generator
+        return tuple(check_int(h, "each hidden width", minimum=1) for h in hidden)
 
-    def _build(self, arch: tuple) -> None:
-        n_features, hidden, _, generator = arch
+    def _initial_generator(self) -> torch.Generator | None:
+        if self.generator is not None:
+            warnings.warn(
+                "NeuralClassifier(generator=...) is deprecated; pass random_state=<int> "
+                "instead (the seed of the initial weights).",
+                FutureWarning,
+                stacklevel=3,
+            )
+            return torch.Generator().set_state(check_generator(self.generator, "cpu").get_state())
+        if self.random_state is None:
+            return None
+        seed = self.random_state
+        if not isinstance(seed, numbers.Integral):
+            seed = check_random_state(seed).randint(2**31)
+        return torch.Generator().manual_seed(int(seed))
+
+    def _build(self, n_features: int, hidden: tuple[int, ...], dtype) -> None:
         widths = (n_features, *hidden)
         self.layers = nn.ModuleList(
-            nn.Linear(a, b) for a, b in zip(widths[:-1], widths[1:], strict=True)
+            nn.Linear(a, b, dtype=dtype) for a, b in zip(widths[:-1], widths[1:], strict=True)
         )
-        self.output = nn.Linear(widths[-1], 1)
-        # Same Uniform(-1/sqrt(fan_in), 1/sqrt(fan_in)) as torch's default, drawn from a copy
-        # of `generator`: its state, not how often it was used, fixes the weights, so that
-        # clone() and GridSearchCV rebuild the same initial network.
-        self._built_for = (n_features, hidden, arch[2], id(generator), self.dtype)
-        if generator is not None:
-            generator = torch.Generator().set_state(generator.get_state())
-        self.to(self.dtype)
+        self.output = nn.Linear(widths[-1], 1, dtype=dtype)
+        # Same Uniform(-1/sqrt(fan_in), 1/sqrt(fan_in)) as torch's default, with every CPU
+        # rounding alike (see _init.uniform_).
+        generator = self._initial_generator()
         for layer in [*self.layers, self.output]:
             init_linear_(layer, generator)
-        self._initial_state = {k: v.detach().clone() for k, v in self.state_dict().items()}
 
     def _check_built(self) -> None:
         if "output" not in self._modules:
-            raise NotFittedError(
-                "This NeuralClassifier has no layers yet: pass n_features, or call fit(X, y)."
-            )
-
-    def _check_fitted(self) -> None:
-        if not hasattr(self, "classes_"):
             raise NotFittedError(
                 "This NeuralClassifier instance is not fitted yet; call fit(X, y) first."
             )
@@ -216,11 +238,11 @@ class NeuralClassifier(ClassifierMixin, BaseEstimator, nn.Module):
         return f"hidden={self.hidden}, activation={self.activation!r}"
 
     def _check_X(self, X) -> torch.Tensor:
-        self._check_fitted()
+        check_fitted(self, "fit(X, y)")
         if isinstance(X, torch.Tensor):
             X = X.detach().cpu().numpy()
-        arr = check_matrix(X, "X", n_features=self.n_features_in_)
-        return torch.as_tensor(arr, dtype=self.output.weight.dtype)
+        X = validate_data(self, X, reset=False)
+        return torch.as_tensor(X, dtype=self.output.weight.dtype)
 
     def features(self, x: torch.Tensor) -> torch.Tensor:
         r"""The last hidden layer :math:`h(x)` (``x`` itself for logistic regression).
@@ -251,30 +273,21 @@ class NeuralClassifier(ClassifierMixin, BaseEstimator, nn.Module):
         -------
         torch.distributions.Bernoulli with batch shape (n,)
         """
-        return Bernoulli(logits=self.output(self.features(x)).squeeze(-1))
+        h = self.features(x)  # raises NotFittedError before fit
+        return Bernoulli(logits=self.output(h).squeeze(-1))
 
-    def fit(
-        self,
-        X,
-        y,
-        *,
-        epochs: int | None = None,
-        lr: float | None = None,
-        weight_decay: float | None = None,
-        seed: int | None = None,
-    ) -> NeuralClassifier:
+    @_fit_context(prefer_skip_nested_validation=True)
+    def fit(self, X, y) -> NeuralClassifier:
         r"""Maximise the conditional log-likelihood :math:`\sum_n \log p(y_n \mid x_n)`.
 
-        Full-batch Adam, through the book's one training loop (:func:`dgm_utils.training.train`): the
-        objective of a row ``[x, y]`` is ``conditional(x).log_prob(y)``. Training starts
-        from the initial weights drawn at construction (or at the first fit).
+        Full-batch Adam, through the book's one training loop (:func:`dgm_utils.train`):
+        the objective of a row ``[x, y]`` is ``conditional(x).log_prob(y)``. The layers are
+        built, and their initial weights drawn from ``random_state``, at every fit.
 
         Parameters
         ----------
         X : array of shape (n_samples, n_features)
-        y : array of shape (n_samples,), in {0, 1}
-        epochs, lr, weight_decay, seed : optional
-            Override the hyperparameters of the same names for this fit.
+        y : array of shape (n_samples,), two distinct labels
 
         Returns
         -------
@@ -282,46 +295,47 @@ class NeuralClassifier(ClassifierMixin, BaseEstimator, nn.Module):
         """
         from .training import train
 
-        arch = self._check_architecture(
-            self.n_features if self.n_features is not None else np.shape(X)[-1]
-        )
-        epochs = self.epochs if epochs is None else epochs
-        lr = self.lr if lr is None else lr
-        weight_decay = self.weight_decay if weight_decay is None else weight_decay
-        seed = self.seed if seed is None else seed
+        hidden = self._check_hidden()
+        dtype = model_dtype(self.dtype)
         if isinstance(X, torch.Tensor):
             X = X.detach().cpu().numpy()
-        X = check_matrix(X, "X", n_features=arch[0])
-        y = check_labels(y, X.shape[0])
-        if not np.isin(y, (0, 1)).all():
-            raise ValueError(f"y must hold 0/1 labels, got values {np.unique(y)[:5].tolist()}.")
-        if getattr(self, "_built_for", None) == (
-            arch[0],
-            arch[1],
-            arch[2],
-            id(arch[3]),
-            self.dtype,
-        ):
-            self.load_state_dict(self._initial_state)  # every fit starts from the same weights
-        else:
-            self._build(arch)
-        Xt = torch.as_tensor(X, dtype=self.output.weight.dtype)
-        data = torch.cat([Xt, torch.as_tensor(y, dtype=Xt.dtype)[:, None]], dim=1)
-        d = arch[0]
+        X, y = validate_data(self, X, y, dtype=np.float64)
+        if self.n_features is not None and X.shape[1] != self.n_features:
+            raise ValueError(
+                f"X has {X.shape[1]} features, but NeuralClassifier(n_features="
+                f"{self.n_features}) expects {self.n_features}."
+            )
+        check_classification_targets(y)
+        self.classes_, y01 = np.unique(y, return_inverse=True)
+        if len(self.classes_) != 2:
+            n = len(self.classes_)
+            raise ValueError(
+                "Only binary classification is supported: NeuralClassifier needs y with exactly "
+                f"2 classes, got {n} class{'es' if n != 1 else ''} ({self.classes_[:5].tolist()})."
+            )
+        if self.seed is not None:
+            warnings.warn(
+                "NeuralClassifier(seed=...) is deprecated; random_state fixes the initial "
+                "weights (full-batch training draws nothing else).",
+                FutureWarning,
+                stacklevel=2,
+            )
+        d = X.shape[1]
+        self._build(d, hidden, dtype)
+        Xt = torch.as_tensor(X, dtype=dtype)
+        data = torch.cat([Xt, torch.as_tensor(y01, dtype=dtype)[:, None]], dim=1)
         self.history_ = train(
             self,
             data,
-            epochs=epochs,
+            epochs=self.epochs,
             batch_size=data.shape[0],
-            lr=lr,
-            weight_decay=weight_decay,
+            lr=self.lr,
+            weight_decay=self.weight_decay,
             objective=lambda m, xy: m.conditional(xy[:, :d]).log_prob(xy[:, d]),
-            seed=seed,
+            rng=torch.Generator().manual_seed(0),  # full batch: fixes only the row order
             device="cpu",
             progress=False,
         )
-        self.n_features_in_ = d
-        self.classes_ = np.array([0, 1])
         return self
 
     @torch.no_grad()
@@ -335,41 +349,45 @@ class NeuralClassifier(ClassifierMixin, BaseEstimator, nn.Module):
         Returns
         -------
         array of shape (n_samples, 2)
-            Columns :math:`p(Y = 0 \\mid x)` and :math:`p(Y = 1 \\mid x)`.
+            Columns p(Y = classes_[0] | x) and p(Y = classes_[1] | x).
         """
         p1 = self.conditional(self._check_X(X)).probs.double().numpy()
         return np.column_stack([1 - p1, p1])
 
     def predict(self, X) -> np.ndarray:
-        """The more probable class of each row, array of shape (n_samples,), dtype int64."""
-        return (self.predict_proba(X)[:, 1] > 0.5).astype(np.int64)
-
-    def score(self, X, y) -> float:
-        """Accuracy on ``(X, y)``."""
-        pred = self.predict(X)
-        y = check_labels(y, pred.shape[0])
-        return float(np.mean(pred == y))
+        """The more probable class of each row, array of shape (n_samples,)."""
+        p1 = self.predict_proba(X)[:, 1]
+        return self.classes_[(p1 > 0.5).astype(np.int64)]
 
     def param_counts(self) -> dict[str, int]:
         r"""Parameters by the lecture's names: :math:`A_\ell`, :math:`b_\ell`, then :math:`\alpha`.
 
         One hidden layer gives keys ``A``, ``b``, ``alpha``; several give ``A1``, ``b1``,
-        ``A2``, ... ; ``alpha`` counts :math:`\alpha_0` too.
+        ``A2``, ... ; ``alpha`` counts :math:`\alpha_0` too. Computed from the
+        architecture, so it works before :meth:`fit` when ``n_features`` is given.
 
         Returns
         -------
         dict of str -> int
         """
-        self._check_built()
+        if hasattr(self, "n_features_in_"):
+            d = self.n_features_in_
+        elif self.n_features is not None:
+            d = check_int(self.n_features, "n_features", minimum=1)
+        else:
+            raise NotFittedError(
+                "NeuralClassifier(n_features=None) knows its size after fit(X, y): pass "
+                "n_features, or fit first."
+            )
+        widths = (d, *self._check_hidden())
         counts = {}
-        for i, layer in enumerate(self.layers, start=1):
-            tag = "" if len(self.layers) == 1 else str(i)
-            counts[f"A{tag}"] = layer.weight.numel()
-            counts[f"b{tag}"] = layer.bias.numel()
-        counts["alpha"] = self.output.weight.numel() + self.output.bias.numel()
+        for i, (a, b) in enumerate(zip(widths[:-1], widths[1:], strict=True), start=1):
+            tag = "" if len(widths) == 2 else str(i)
+            counts[f"A{tag}"] = a * b
+            counts[f"b{tag}"] = b
+        counts["alpha"] = widths[-1] + 1
         return counts
 
     def num_params(self) -> int:
         """All parameters (the sum of :meth:`param_counts`)."""
-        self._check_built()
-        return sum(p.numel() for p in self.parameters())
+        return sum(self.param_counts().values())

@@ -489,7 +489,7 @@ def reliability_diagram(
     -------
     ax : matplotlib Axes
     """
-    from .classifiers import calibration_curve
+    from .evaluation import calibration_curve
 
     mean_p, frac, counts = calibration_curve(y_true, prob, n_bins=n_bins)
     ax = _get_ax(ax)

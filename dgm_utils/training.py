@@ -7,13 +7,105 @@ that we want to *maximise*: ``model.log_prob`` for exact-likelihood models (FVSB
 
 from __future__ import annotations
 
+import math
 import time
+import warnings
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import torch
 
-from ._validation import check_device, check_float, check_int, check_tensor
+from ._validation import (
+    check_device,
+    check_float,
+    check_generator,
+    check_int,
+    check_tensor,
+    renamed,
+)
+
+__all__ = ["TrainingHistory", "default_device", "evaluate", "reproducible", "train"]
+
+# Significant bits kept in each gradient under du.reproducible(): the per-tensor grid is
+# 2**-16 of the tensor's largest entry (relative error below 1e-5, far under minibatch
+# noise), coarse enough that float64's last-bit differences between CPUs (about 1e-16)
+# almost never move a gradient to another grid point.
+REPRODUCIBLE_GRAD_BITS = 16
+_settings = {"grad_bits": None}
+_MISSING = object()
+
+
+class _Reproducible:
+    """What :func:`reproducible` returns: the switch, usable as a context manager."""
+
+    def __init__(self, enabled: bool):
+        self._previous = (torch.get_default_dtype(), _settings["grad_bits"])
+        self.enabled = enabled
+        if enabled:
+            torch.set_default_dtype(torch.float64)
+            _settings["grad_bits"] = REPRODUCIBLE_GRAD_BITS
+        else:
+            torch.set_default_dtype(torch.float32)
+            _settings["grad_bits"] = None
+
+    def __enter__(self) -> _Reproducible:
+        return self
+
+    def __exit__(self, *exc) -> None:
+        torch.set_default_dtype(self._previous[0])
+        _settings["grad_bits"] = self._previous[1]
+
+    def __repr__(self) -> str:
+        if not self.enabled:
+            return "reproducible(False): float32 default dtype, plain Adam in train"
+        return (
+            "reproducible(True): float64 default dtype, gradients rounded to "
+            f"{REPRODUCIBLE_GRAD_BITS} significant bits per tensor in train"
+        )
+
+
+def reproducible(enabled: bool = True) -> _Reproducible:
+    """Switch on (or off) the book's bit-for-bit reproducibility across CPUs.
+
+    Introduced in chapter 6, Neural models; every chapter that trains a network calls it
+    once, in its import cell.
+
+    Two things change, for torch models only:
+
+    * torch's default dtype becomes float64 (``torch.set_default_dtype``), so new models
+      and tensors compute in double precision;
+    * :func:`train` (and so ``NeuralClassifier.fit``) rounds each gradient tensor, before
+      every Adam step, to a grid of ``2**-16`` times its largest entry.
+
+    Why: CPUs with other vector instructions (AVX2, AVX-512, none) add and exponentiate in
+    another order and get other last bits (about 1e-16 in float64). Minibatch training
+    amplifies such differences over thousands of steps into other weights and other
+    printed digits. The rounding absorbs them, so the stored outputs of the book are the
+    same on every machine. The grid is relative to each tensor's scale: a non-zero gradient
+    never rounds to zero, whatever the scale of the objective. Without this switch
+    ``dgm_utils`` behaves as PyTorch does: float32 and plain Adam. A loop you write
+    yourself (plain Adam) gives the same losses to about two or three digits, not the
+    book's last digits.
+
+    Parameters
+    ----------
+    enabled : bool, default True
+        False switches back to PyTorch's defaults (float32, no rounding).
+
+    Returns
+    -------
+    A switch that also works as a context manager: ``with du.reproducible(): ...`` restores
+    the previous settings when the block ends.
+
+    Examples
+    --------
+    >>> with reproducible():
+    ...     torch.get_default_dtype()
+    torch.float64
+    """
+    if not isinstance(enabled, bool):
+        raise TypeError(f"enabled must be True or False, got {type(enabled).__name__}.")
+    return _Reproducible(enabled)
 
 
 def default_device() -> torch.device:
@@ -152,11 +244,35 @@ def evaluate(model, X, objective: Callable | None = None, batch_size: int = 1024
 
 
 @torch.no_grad()
-def _round_gradients(model: torch.nn.Module, step: float) -> None:
-    """Round every gradient to a multiple of ``step`` in place (round half to even)."""
+def round_gradients_(model: torch.nn.Module, bits: int) -> None:
+    """Round each gradient tensor to ``bits`` significant bits of its largest entry, in place.
+
+    The grid of a tensor is ``2**(e - bits)`` where ``2**(e - 1) <= max|g| < 2**e``: a power
+    of two, so scaling is exact, and the largest entry keeps at least ``bits - 1`` bits, so
+    a non-zero gradient stays non-zero. Rounding is half to even.
+    """
+    for p in model.parameters():
+        g = p.grad
+        if g is None or g.numel() == 0:
+            continue
+        amax = float(g.abs().max())
+        if amax == 0.0 or not math.isfinite(amax):
+            continue
+        shift = math.frexp(amax)[1] - bits
+        if -1000 < shift < 1000:  # 2.0**shift is a normal float: the scaling is exact
+            g.mul_(2.0**-shift).round_().mul_(2.0**shift)
+
+
+@torch.no_grad()
+def _round_to_step(model: torch.nn.Module, step: float) -> None:
+    """The former absolute rounding (``grad_step``): a multiple of ``step``."""
     for p in model.parameters():
         if p.grad is not None:
             p.grad.div_(step).round_().mul_(step)
+
+
+def _all_gradients_zero(model: torch.nn.Module) -> bool:
+    return all(p.grad is None or not bool(p.grad.any()) for p in model.parameters())
 
 
 def train(
@@ -169,11 +285,13 @@ def train(
     lr: float = 1e-3,
     weight_decay: float = 0.0,
     objective: Callable | None = None,
-    seed: int = 0,
+    rng: torch.Generator | None = None,
     device: str | torch.device | None = None,
     patience: int | None = None,
     progress: bool | str = True,
-    grad_step: float | None = 2.0**-20,
+    grad_bits: int | None = None,
+    seed=_MISSING,
+    grad_step=_MISSING,
 ) -> TrainingHistory:
     """Fit a density model by minibatch Adam on the negated mean ``objective``.
 
@@ -194,9 +312,10 @@ def train(
     objective : callable, optional
         ``objective(model, batch) -> Tensor (batch,)`` to maximise; ``model.log_prob`` by
         default (e.g. ``lambda m, x: m.elbo(x)`` for a VAE).
-    seed : int, default 0
-        Seeds the shuffling and any sampling inside the objective, on a forked copy of
-        torch's global RNG: the caller's random stream is not changed.
+    rng : torch.Generator, optional
+        A CPU generator, the source of the shuffling and (through a seed drawn from it, on
+        a forked copy of torch's global RNG) of any sampling inside the objective. Without
+        it, training draws from torch's global RNG, as a plain PyTorch loop does.
     device : str or torch.device, optional
         ``"cpu"``, ``"cuda"``, ``"cuda:<index>"`` or ``"mps"``: where to train. By default
         the model trains where its parameters are (the CPU for a new model), so a GPU is
@@ -211,14 +330,14 @@ def train(
         place); a string is used as the label. When training ends the display reads the
         label alone, as when it started, so a stored notebook output does not depend on
         the run.
-    grad_step : float or None, default 2**-20
-        Round every gradient to a multiple of this (about 1e-6) before the Adam step; None
-        turns it off. Minibatch training amplifies tiny differences: CPUs with other vector
-        instructions compute sums and exponentials with other last bits (about 1e-16), and
-        over thousands of steps that grows into other weights and other printed results.
-        Rounding absorbs such differences, so a run gives the same model on every machine
-        in all but rare cases, at the cost of a rounding error far below the minibatch
-        noise of the gradient.
+    grad_bits : int, optional
+        Round each gradient tensor to this many significant bits of its largest entry
+        before the Adam step (see :func:`round_gradients_`). By default no rounding (plain
+        Adam), or 16 bits after :func:`reproducible`, which explains why. 0 turns it off.
+    seed, grad_step : deprecated
+        Former arguments. ``seed=s`` is ``rng=torch.Generator().manual_seed(s)``;
+        ``grad_step`` rounded to an absolute grid, which turns every gradient of a
+        small-scale objective into zero: use ``grad_bits``. Both warn (FutureWarning).
 
     Returns
     -------
@@ -235,6 +354,12 @@ def train(
     FloatingPointError
         If the loss becomes NaN or infinite (usually: the learning rate is too large).
 
+    Warns
+    -----
+    RuntimeWarning
+        When every gradient of a step is exactly zero (the objective does not depend on the
+        parameters, or the gradients underflowed), or when the training loss never changed.
+
     Examples
     --------
     >>> from dgm_utils.autoregressive import FVSBN
@@ -249,9 +374,32 @@ def train(
     batch_size = check_int(batch_size, "batch_size", minimum=1)
     lr = check_float(lr, "lr", low=0.0, low_inclusive=False)
     weight_decay = check_float(weight_decay, "weight_decay", low=0.0)
-    seed = check_int(seed, "seed", minimum=0)
-    if grad_step is not None:
-        grad_step = check_float(grad_step, "grad_step", low=0.0, low_inclusive=False)
+    if seed is not _MISSING:
+        seed = check_int(seed, "seed", minimum=0)
+        if rng is not None:
+            raise TypeError("train() got both rng and its former form seed; pass rng only.")
+        rng = torch.Generator().manual_seed(renamed(seed, None, "seed", "rng", "train()"))
+    rng = check_generator(rng, "cpu", "rng")  # the shuffling runs on the CPU
+    step = None
+    if grad_step is not _MISSING:
+        warnings.warn(
+            "train(): grad_step= (rounding to an absolute grid) is deprecated; use grad_bits= "
+            "(rounding relative to each gradient's scale), or du.reproducible().",
+            FutureWarning,
+            stacklevel=2,
+        )
+        if grad_step is not None:
+            step = check_float(grad_step, "grad_step", low=0.0, low_inclusive=False, high=2.0**-4)
+            grad_bits = 0
+    if grad_bits is None:
+        grad_bits = _settings["grad_bits"] or 0
+    if isinstance(grad_bits, bool):
+        raise TypeError("grad_bits must be an int number of bits (0 for none), got a bool.")
+    grad_bits = check_int(grad_bits, "grad_bits", minimum=0)
+    if grad_bits > 52:
+        raise ValueError(
+            f"grad_bits must be at most 52 (float64 keeps 53 significant bits), got {grad_bits}."
+        )
     if patience is not None:
         patience = check_int(patience, "patience", minimum=1)
         if X_val is None:
@@ -261,9 +409,10 @@ def train(
             )
     if not any(p.requires_grad for p in model.parameters()):
         raise ValueError(f"{type(model).__name__} has no trainable parameters.")
-    # A density model (FVSBN, NADE, VAE) trains on rows x of width n_features; a classifier
-    # (NeuralClassifier) on rows (x, y), so its n_features does not fix the width.
-    n_features = None if hasattr(model, "predict") else getattr(model, "n_features", None)
+    # A density model (FVSBN, NADE, VAE) trains on rows x of width n_features; a model that
+    # declares `trains_on_xy_rows` (NeuralClassifier) on rows (x, y), of another width.
+    xy_rows = getattr(model, "trains_on_xy_rows", False)
+    n_features = None if xy_rows else getattr(model, "n_features", None)
     dtype = next(model.parameters()).dtype
     X_train = _as_tensor(X_train, "X_train", n_features, dtype)
     X_val = None if X_val is None else _as_tensor(X_val, "X_val", X_train.shape[1], dtype)
@@ -273,9 +422,9 @@ def train(
     # Seed a private copy of torch's global RNG (used by dropout, rsample, ...): training is
     # reproducible from `seed` and the caller's random stream is left as it was.
     fork_devices = [device.index or 0] if device.type == "cuda" else []
-    with torch.random.fork_rng(devices=fork_devices):
-        torch.manual_seed(seed)
-        shuffle_gen = torch.Generator().manual_seed(seed)
+    with torch.random.fork_rng(devices=fork_devices, enabled=rng is not None):
+        if rng is not None:
+            torch.manual_seed(int(torch.randint(2**62, (), generator=rng)))
         model.to(device)
         X_train = X_train.to(device)
         optimiser = torch.optim.Adam(model.parameters(), lr=lr, weight_decay=weight_decay)
@@ -283,11 +432,12 @@ def train(
         bar = _Progress(f"{label} ({epochs} epochs)", enabled=bool(progress))
         history = TrainingHistory()
         best_state, best_val, since_best = None, float("inf"), 0
+        zero_warned = False
         start = time.perf_counter()
         n = X_train.shape[0]
         for epoch in range(1, epochs + 1):
             model.train()
-            order = torch.randperm(n, generator=shuffle_gen).to(device)
+            order = torch.randperm(n, generator=rng).to(device)
             total = 0.0
             for i in range(0, n, batch_size):
                 xb = X_train[order[i : i + batch_size]]
@@ -302,8 +452,19 @@ def train(
                     )
                 optimiser.zero_grad(set_to_none=True)
                 loss.backward()
-                if grad_step is not None:
-                    _round_gradients(model, grad_step)
+                if grad_bits:
+                    round_gradients_(model, grad_bits)
+                elif step is not None:
+                    _round_to_step(model, step)
+                if not zero_warned and _all_gradients_zero(model):
+                    zero_warned = True
+                    warnings.warn(
+                        f"Every gradient is exactly zero in epoch {epoch} (batch starting at "
+                        f"example {i}): this step does not change the model. Does the "
+                        "objective depend on the parameters, and is its scale representable?",
+                        RuntimeWarning,
+                        stacklevel=2,
+                    )
                 optimiser.step()
                 total += float(loss.detach()) * xb.shape[0]
             history.train_loss.append(total / n)
@@ -327,4 +488,12 @@ def train(
         model.eval()
         history.seconds = time.perf_counter() - start
         bar.close()
+    if history.epochs >= 2 and len(set(history.train_loss)) == 1:
+        warnings.warn(
+            f"The training loss stayed at {history.train_loss[0]!r} for all {history.epochs} "
+            "epochs: the model did not learn. Check the objective's scale and the learning "
+            "rate.",
+            RuntimeWarning,
+            stacklevel=2,
+        )
     return history

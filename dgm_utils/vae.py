@@ -27,13 +27,15 @@ from torch.distributions import Bernoulli, Independent, Normal, kl_divergence
 
 from ._init import init_linear_
 from ._validation import (
-    check_float_dtype,
     check_generator,
     check_in,
     check_int,
+    check_return_latents,
     check_sample_size,
     check_tensor,
     describe,
+    model_dtype,
+    renamed,
     sample_rng,
 )
 
@@ -50,6 +52,25 @@ def _mlp(sizes: Sequence[int], activation: str) -> nn.Sequential:
     return nn.Sequential(*layers)
 
 
+# Bounds of the Gaussian decoder's log standard deviation (see decoder_scale).
+LOG_SCALE_MIN, LOG_SCALE_MAX = math.log(1e-3), math.log(1e3)
+
+
+def decoder_scale(raw: torch.Tensor) -> torch.Tensor:
+    """The Gaussian decoder's standard deviation from its raw output, between 1e-3 and 1e3.
+
+    ``sigma = exp(log_sigma)`` with ``log_sigma = raw`` softly clipped to
+    ``[log 1e-3, log 1e3]`` (a softplus on each side, smooth, with gradient everywhere):
+    for ordinary outputs ``sigma = exp(raw)``, the lecture's ``exp(sigma_theta(z))``, but no
+    z can drive the scale to 0 (an infinite density, and torch's constraint error) or to
+    infinity.
+    """
+    lo, hi = LOG_SCALE_MIN, LOG_SCALE_MAX
+    log_sigma = lo + nn.functional.softplus(raw - lo)
+    log_sigma = hi - nn.functional.softplus(hi - log_sigma)
+    return log_sigma.exp()
+
+
 class VAE(nn.Module):
     """A variational autoencoder with a standard normal prior and a Gaussian encoder.
 
@@ -61,7 +82,10 @@ class VAE(nn.Module):
       binary data such as the binarised digits;
     * ``likelihood="gaussian"``: ``p(x | z) = N(x; mu(z), diag(exp(log_sigma(z)))^2)``, the
       lecture's ``N(mu_theta(z), exp(sigma_theta(z)))`` with ``exp(sigma_theta(z))`` read as
-      the standard deviation (theta: decoder parameters; phi: encoder parameters).
+      the standard deviation (theta: decoder parameters; phi: encoder parameters). The
+      scale is kept between 1e-3 and 1e3 by a smooth clip of ``log_sigma``
+      (:func:`decoder_scale`), so no z, however far in the prior's tails, gives a zero or
+      infinite scale.
 
     The encoder is ``q(z | x) = N(z; m(x), diag(exp(s(x)))^2)``. Encoder and decoder are
     multilayer perceptrons with the hidden widths ``hidden`` (the decoder mirrors the
@@ -81,9 +105,9 @@ class VAE(nn.Module):
         Family of the decoder p(x | z).
     activation : {"relu", "tanh", "softplus"}, default "relu"
         Nonlinearity between hidden layers.
-    dtype : torch.float64 or torch.float32, default torch.float64
-        The book's models are small: in float64 their training follows the same path on
-        every CPU, so results reproduce to the printed digit.
+    dtype : torch.float64 or torch.float32, optional
+        torch's default dtype when omitted (float32, or float64 after
+        :func:`dgm_utils.reproducible`, as the book's chapters run).
 
     Attributes
     ----------
@@ -118,11 +142,11 @@ class VAE(nn.Module):
         likelihood: str = "bernoulli",
         activation: str = "relu",
         *,
-        dtype: torch.dtype = torch.float64,
+        dtype: torch.dtype | None = None,
         x_dim: int | None = None,
     ):
         super().__init__()
-        dtype = check_float_dtype(dtype)
+        dtype = model_dtype(dtype)
         if x_dim is not None:  # the former name of n_features (chapter 7 uses it)
             if n_features is not None:
                 raise TypeError("Pass n_features or its former name x_dim, not both.")
@@ -206,7 +230,7 @@ class VAE(nn.Module):
         return z
 
     def _check_generator(self, generator) -> torch.Generator | None:
-        return check_generator(generator, self._param().device)
+        return check_generator(generator, self._param().device, "rng")
 
     # ------------------------------------------------------------------ the model
     def prior(self) -> Independent:
@@ -257,8 +281,8 @@ class VAE(nn.Module):
         out = self.decoder(z)
         if self.likelihood == "bernoulli":
             return Independent(Bernoulli(logits=out), 1)
-        loc, log_scale = out.chunk(2, dim=-1)
-        return Independent(Normal(loc, log_scale.exp()), 1)
+        loc, raw = out.chunk(2, dim=-1)
+        return Independent(Normal(loc, decoder_scale(raw)), 1)
 
     @staticmethod
     def _rsample(q: Independent, n: int, generator) -> torch.Tensor:
@@ -272,7 +296,15 @@ class VAE(nn.Module):
         )
         return base.loc + base.scale * eps
 
-    def elbo(self, x, n_samples: int = 1, *, kl: str = "analytic", generator=None) -> torch.Tensor:
+    def _check_draws(self, n: int, name: str, batch: int) -> int:
+        """``n`` draws per example for ``batch`` examples fit in memory, or raise."""
+        width = self.z_dim * 3 + sum(self.hidden) + 3 * self.n_features
+        size = self._param().element_size()
+        return check_sample_size(n, name, bytes_per_sample=batch * width * size, minimum=1)
+
+    def elbo(
+        self, x, n_samples: int = 1, *, kl: str = "analytic", rng=None, generator=None
+    ) -> torch.Tensor:
         """The evidence lower bound, one value per example (differentiable).
 
         Introduced in chapter 7, Continuous variables.
@@ -289,25 +321,27 @@ class VAE(nn.Module):
         n_samples : int, default 1
             Monte Carlo draws of z per example.
         kl : {"analytic", "mc"}, default "analytic"
-        generator : torch.Generator, optional
-            Source of the noise eps (the global torch generator by default).
+        rng : torch.Generator, optional
+            Source of the noise eps (the global torch generator by default). ``generator=``
+            (its former name) still works, with a FutureWarning.
 
         Returns
         -------
         Tensor of shape (batch,)
             Nats per example.
         """
-        n_samples = check_int(n_samples, "n_samples", minimum=1)
+        rng = self._check_generator(sample_rng(rng, generator, "elbo()"))
         check_in(kl, "kl", ("analytic", "mc"))
         x = self._check_x(x)
+        n_samples = self._check_draws(n_samples, "n_samples", x.shape[0])
         q = self.encode(x)
-        z = self._rsample(q, n_samples, self._check_generator(generator))  # (S, batch, z_dim)
+        z = self._rsample(q, n_samples, rng)  # (S, batch, z_dim)
         reconstruction = self.decode(z).log_prob(x).mean(0)
         if kl == "analytic":
             return reconstruction - kl_divergence(q, self.prior())
         return reconstruction - (q.log_prob(z) - self.prior().log_prob(z)).mean(0)
 
-    def log_importance_weights(self, x, k: int, *, generator=None, chunk_size: int = 256):
+    def log_importance_weights(self, x, k: int, *, rng=None, chunk_size: int = 256, generator=None):
         """log w_j = log p(x, z_j) - log q(z_j | x) for k draws z_j ~ q(z | x).
 
         Introduced in chapter 7, Continuous variables.
@@ -317,7 +351,9 @@ class VAE(nn.Module):
         x : tensor or array of shape (batch, n_features)
         k : int
             Number of draws per example.
-        generator : torch.Generator, optional
+        rng : torch.Generator, optional
+            Source of the draws (the global torch generator by default); ``generator=`` is
+            its former name.
         chunk_size : int, default 256
             Draws decoded at once (bounds memory for large k).
 
@@ -325,10 +361,13 @@ class VAE(nn.Module):
         -------
         Tensor of shape (k, batch)
         """
-        k = check_int(k, "k", minimum=1)
+        generator = self._check_generator(sample_rng(rng, generator, "log_importance_weights()"))
         chunk_size = check_int(chunk_size, "chunk_size", minimum=1)
-        generator = self._check_generator(generator)
         x = self._check_x(x)
+        k = check_int(k, "k", minimum=1)
+        # the (k, batch) result, plus one chunk of draws in flight
+        self._check_draws(min(k, chunk_size), "chunk_size", x.shape[0])
+        check_sample_size(k, "k", bytes_per_sample=x.shape[0] * self._param().element_size())
         q = self.encode(x)
         prior = self.prior()
         chunks = []
@@ -337,7 +376,9 @@ class VAE(nn.Module):
             chunks.append(self.decode(z).log_prob(x) + prior.log_prob(z) - q.log_prob(z))
         return torch.cat(chunks, dim=0)
 
-    def iwae_bound(self, x, k: int, *, generator=None, chunk_size: int = 256) -> torch.Tensor:
+    def iwae_bound(
+        self, x, k: int, *, rng=None, chunk_size: int = 256, generator=None
+    ) -> torch.Tensor:
         """The importance-weighted bound of Burda et al., one value per example.
 
         Introduced in chapter 7, Continuous variables.
@@ -352,7 +393,9 @@ class VAE(nn.Module):
         x : tensor or array of shape (batch, n_features)
         k : int
             Number of importance samples.
-        generator : torch.Generator, optional
+        rng : torch.Generator, optional
+            Source of the draws (the global torch generator by default); ``generator=`` is
+            its former name.
         chunk_size : int, default 256
             Draws decoded at once (bounds memory for large k).
 
@@ -361,7 +404,8 @@ class VAE(nn.Module):
         Tensor of shape (batch,)
             Nats per example.
         """
-        log_w = self.log_importance_weights(x, k, generator=generator, chunk_size=chunk_size)
+        rng = sample_rng(rng, generator, "iwae_bound()")
+        log_w = self.log_importance_weights(x, k, rng=rng, chunk_size=chunk_size)
         return torch.logsumexp(log_w, dim=0) - math.log(log_w.shape[0])
 
     def log_marginal_quadrature(self, x, grid=None, *, chunk_size: int = 512) -> torch.Tensor:
@@ -444,7 +488,8 @@ class VAE(nn.Module):
         return_latents : bool, default False
             Also return the z that produced each x.
         generator, return_latent : optional
-            The former names of ``rng`` and ``return_latents``, still accepted.
+            The former names of ``rng`` and ``return_latents``, still accepted with a
+            FutureWarning.
 
         Returns
         -------
@@ -458,7 +503,10 @@ class VAE(nn.Module):
         n = check_sample_size(n, "n", bytes_per_sample=width * ref.element_size(), minimum=1)
         generator = self._check_generator(sample_rng(rng, generator, "sample()"))
         if return_latent is not None:
-            return_latents = return_latent
+            return_latents = renamed(
+                return_latent, None, "return_latent", "return_latents", "sample()"
+            )
+        return_latents = check_return_latents(return_latents)
         z = torch.randn((n, self.z_dim), generator=generator, device=ref.device, dtype=ref.dtype)
         p = self.decode(z).base_dist
         # torch.distributions' .sample() takes no generator, hence the explicit draws.

@@ -6,12 +6,14 @@ import matplotlib
 
 matplotlib.use("Agg")
 
+import re  # noqa: E402
+import warnings  # noqa: E402
+
 import numpy as np  # noqa: E402
 import pytest  # noqa: E402
 import torch  # noqa: E402
 
 import dgm_utils as du  # noqa: E402
-from dgm_utils import classifiers as clf  # noqa: E402
 from dgm_utils.training import train  # noqa: E402
 
 X4 = np.array([[0, 1], [1, 0], [1, 1], [0, 0]])
@@ -129,7 +131,7 @@ def test_huge_alpha_gives_the_limit_not_nan(alpha):
 )
 def test_calibration_curve_bad_inputs(y, p, error, match):
     with pytest.raises(error, match=match):
-        clf.calibration_curve(y, p)
+        du.calibration_curve(y, p)
 
 
 # ------------------------------------------------------------------ sampling too much
@@ -158,3 +160,108 @@ def test_sampling_more_than_memory_is_refused_up_front(name):
     ):
         sample(10**13)
     assert len(sample(5)) == 5 or len(sample(5)[0]) == 5  # ordinary sizes still work
+
+
+# ------------------------------------------------------------------ issue 20's cases
+
+
+def _vae():
+    torch.manual_seed(0)
+    return du.VAE(64, 2, 8)
+
+
+ISSUE_20_CASES = [
+    (lambda: du.FVSBN(4).log_prob(np.zeros((2, 4)) + 0j), TypeError, "x must be"),
+    (lambda: du.GaussianNaiveBayes().fit(np.ones((4, 2)) + 1j, [0, 1, 0, 1]), ValueError, "real"),
+    (lambda: train(du.FVSBN(4), np.zeros((8, 4)) + 0j, progress=False), TypeError, "X_train"),
+    (
+        lambda: du.gaussian_m_step(np.zeros((2, 1)), np.array([[1.5, -0.5], [0.5, 0.5]])),
+        ValueError,
+        "resp .* negative",
+    ),
+    (
+        lambda: du.gaussian_m_step(np.zeros((2, 1)), np.array([[np.nan, 1.0], [0.5, 0.5]])),
+        ValueError,
+        "resp contains NaN",
+    ),
+    (
+        lambda: du.gaussian_m_step(np.zeros((2, 1)), np.eye(2), reg_covar=-1.0),
+        ValueError,
+        "reg_covar must be >= 0",
+    ),
+    (lambda: _vae().sample(2, return_latents="yes"), TypeError, "return_latents must be True"),
+    (lambda: du.calibration_curve([], []), ValueError, "at least one prediction"),
+    (lambda: _vae().iwae_bound(torch.zeros(2, 64), 10**12), ValueError, "k=.*memory"),
+    (lambda: _vae().elbo(torch.zeros(2, 64), n_samples=10**9), ValueError, "n_samples=.*memory"),
+    (lambda: du.FVSBN(10**6), ValueError, "FVSBN.*memory"),
+    (
+        lambda: du.learning_curves(
+            [du.GaussianNaiveBayes], X4, [0, 1, 0, 1], X4, [0, 1, 0, 1], [2], 1, rng=0
+        ),
+        TypeError,
+        "models must be a non-empty dict",
+    ),
+    (lambda: train(du.FVSBN(2), X4, grad_step=1e30, progress=False), ValueError, "grad_step"),
+]
+
+
+@pytest.mark.parametrize(("make", "error", "match"), ISSUE_20_CASES)
+def test_issue_20_malformed_inputs_get_named_errors_quickly(make, error, match):
+    import time
+
+    start = time.perf_counter()
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", FutureWarning)  # grad_step is also deprecated
+        with pytest.raises(error, match=match):
+            make()
+    assert time.perf_counter() - start < 1.0  # refused before any work
+
+
+def test_fuzz_public_api_gets_a_named_error_or_a_finite_result():
+    """Random malformed arrays (shapes, dtypes, values) thrown at every model's main
+    method: each call either returns finite numbers or raises ValueError/TypeError whose
+    message names the argument."""
+    rng = np.random.default_rng(20)
+    X = (rng.random((40, 4)) < 0.5).astype(float)
+    y = np.arange(40) % 2
+    fitted = {
+        "BernoulliNaiveBayes.predict_proba": du.BernoulliNaiveBayes().fit(X, y).predict_proba,
+        "GaussianNaiveBayes.predict_proba": du.GaussianNaiveBayes().fit(X, y).predict_proba,
+        "LogisticRegression.predict_proba": du.LogisticRegression().fit(X, y).predict_proba,
+        "BernoulliMixture.log_prob": du.BernoulliMixture(2, random_state=0).fit(X).log_prob,
+        "GaussianMixture.log_prob": du.GaussianMixture(2, random_state=0).fit(X).log_prob,
+        "IndependentBernoulli.log_prob": du.IndependentBernoulli().fit(X).log_prob,
+        "BinaryMarkovChain.log_prob": du.BinaryMarkovChain().fit(X).log_prob,
+        "FVSBN.log_prob": du.FVSBN(4).log_prob,
+        "NADE.log_prob": du.NADE(4, 3, rng=torch.Generator().manual_seed(0)).log_prob,
+        "VAE.elbo": du.VAE(4, 1, 3).elbo,
+    }
+    candidates = [
+        lambda: rng.random((3, 4)),  # not binary
+        lambda: (rng.random((3, 4)) < 0.5).astype(float),  # fine
+        lambda: rng.random((3, 5)),  # wrong width
+        lambda: rng.random(4),  # 1-D
+        lambda: rng.random((3, 4)) + 1j,  # complex
+        lambda: np.full((3, 4), np.inf),
+        lambda: np.full((3, 4), "a"),
+        lambda: None,
+        lambda: np.zeros((0, 4)),
+        lambda: (rng.random((3, 4)) < 0.5).astype(np.uint8),
+        lambda: torch.zeros(3, 4),
+        lambda: [[0, 1, 1, 0]],
+        lambda: rng.normal(0, 1e200, (3, 4)),
+    ]
+    for name, method in fitted.items():
+        for make in candidates:
+            data = make()
+            try:
+                with warnings.catch_warnings():
+                    warnings.simplefilter("error", RuntimeWarning)  # no silent overflow/NaN
+                    out = method(data)
+            except (ValueError, TypeError) as exc:
+                message = str(exc)
+                assert re.search(r"\b(X|x)\b", message), (name, type(data), message)
+                continue
+            out = out.detach().numpy() if isinstance(out, torch.Tensor) else np.asarray(out)
+            # a log-density of a point 1e200 away underflows to -inf: the float answer
+            assert not np.isnan(out).any() and not (out == np.inf).any(), (name, out)

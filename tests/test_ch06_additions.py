@@ -11,7 +11,7 @@ import dgm_utils as du
 def test_sample_frequencies_match_exact_probabilities(name):
     """Independent reference: p(x) of all 2^4 images from log_prob, vs sample frequencies."""
     g = torch.Generator().manual_seed(5)
-    model = du.FVSBN(4) if name == "FVSBN" else du.NADE(4, hidden=3, generator=g)
+    model = du.FVSBN(4) if name == "FVSBN" else du.NADE(4, hidden=3, rng=g)
     with torch.no_grad():
         for p in model.parameters():
             p.normal_(0.0, 1.0, generator=g)

@@ -7,6 +7,7 @@ import numpy as np
 import pytest
 from sklearn.calibration import calibration_curve as sk_calibration_curve
 from sklearn.datasets import load_breast_cancer
+from sklearn.exceptions import NotFittedError
 from sklearn.linear_model import LogisticRegression as SkLogisticRegression
 from sklearn.naive_bayes import BernoulliNB, GaussianNB
 
@@ -300,7 +301,7 @@ def test_nan_in_training_data(make):
 @pytest.mark.parametrize("make", MODELS)
 @pytest.mark.parametrize("method", ["predict", "predict_proba", "predict_log_proba"])
 def test_predict_before_fit(make, method):
-    with pytest.raises(clf.NotFittedError, match=f"This {make.__name__} instance is not fitted"):
+    with pytest.raises(NotFittedError, match=f"This {make.__name__} instance is not fitted"):
         getattr(make(), method)([[0, 1]])
 
 
@@ -320,7 +321,7 @@ def test_unfitted_model_is_caught_as_scikit_learn_callers_expect(make):
     for caught in (ValueError, AttributeError):
         with pytest.raises(caught):
             make().predict([[0, 1]])
-    with pytest.raises(clf.NotFittedError):
+    with pytest.raises(NotFittedError):
         check_is_fitted(make())
     check_is_fitted(make().fit([[0, 1], [1, 0], [1, 1], [0, 0]], [0, 1, 1, 0]))
 
@@ -527,3 +528,26 @@ def test_plot_logistic_plane_boundary_is_the_line_alpha_x_zero():
     with pytest.raises(ValueError, match=r"errors of shape \(n_draws, 3\)"):
         du.plotting.plot_learning_curve([1, 2, 3], np.zeros((4, 2)), ax=ax)
     plt.close(fig)
+
+
+@pytest.mark.parametrize("x", [3.0, 1e3, 1e10, 1e100, 1e160, 1e200, -1e300])
+def test_gaussian_naive_bayes_far_points_against_exact_arithmetic(x):
+    """Far from the data the squared distances overflow (scikit-learn's GaussianNB returns
+    NaN there); the posterior must still be the exact one, computed here in 400 digits."""
+    import mpmath
+
+    rng = np.random.default_rng(0)
+    X = np.r_[rng.normal(0.0, 1.0, 20), rng.normal(4.0, 2.0, 20)][:, None]
+    y = np.repeat([0, 1], 20)
+    nb = du.GaussianNaiveBayes().fit(X, y)
+    with mpmath.workdps(400):
+        log_joint = [
+            mpmath.log(mpmath.mpf(float(p)))
+            - mpmath.log(2 * mpmath.pi * mpmath.mpf(float(v))) / 2
+            - (mpmath.mpf(x) - mpmath.mpf(float(m))) ** 2 / (2 * mpmath.mpf(float(v)))
+            for p, m, v in zip(nb.class_prior_, nb.theta_[:, 0], nb.var_[:, 0], strict=True)
+        ]
+        p1 = float(1 / (1 + mpmath.exp(log_joint[0] - log_joint[1])))
+    got = nb.predict_proba([[x]])
+    assert np.isfinite(got).all()
+    np.testing.assert_allclose(got[0], [1 - p1, p1], rtol=1e-9, atol=1e-300)

@@ -541,11 +541,21 @@ def test_moved_names_still_import_from_their_old_modules():
     assert discrete.JointTable is joint_table.JointTable is du.JointTable
     assert discrete.pixel_order is binary_densities.pixel_order is du.pixel_order
     assert discrete.num_params_joint is counting.num_params_joint is du.num_params_joint
-    assert autoregressive.fit_digit_models is experiments.fit_digit_models
     assert du.fit_digit_models is experiments.fit_digit_models
-    assert classifiers.make_spam_corpus is spam_corpus.make_spam_corpus
-    assert classifiers.learning_curves is evaluation.learning_curves
-    assert classifiers.hide_features is datasets.hide_features
+    with pytest.warns(FutureWarning, match="moved to dgm_utils.experiments.fit_digit_models"):
+        assert autoregressive.fit_digit_models is experiments.fit_digit_models
+    for old, new in [
+        ("make_spam_corpus", spam_corpus.make_spam_corpus),
+        ("learning_curves", evaluation.learning_curves),
+        ("hide_features", datasets.hide_features),
+    ]:
+        with pytest.warns(FutureWarning, match=f"classifiers.{old} moved to dgm_utils"):
+            assert getattr(classifiers, old) is new is getattr(du, old)
+
+
+def test_private_validation_module_is_not_offered_as_an_attribute():
+    assert "_validation" not in dir(du)
+    assert "_validation" not in du.__all__
 
 
 def test_check_tensor_is_the_one_validator_of_model_data():
@@ -596,16 +606,18 @@ def test_every_model_samples_as_sample_n_rng():
         assert params[:2] == ["n", "rng"], (type(model).__name__, params)
     for model in torch_models:
         a = model.sample(5, torch.Generator().manual_seed(1))
-        b = model.sample(5, generator=torch.Generator().manual_seed(1))
+        with pytest.warns(FutureWarning, match="generator= is renamed rng="):
+            b = model.sample(5, generator=torch.Generator().manual_seed(1))
         assert torch.equal(a, b) and a.shape == (5, 4)
-        with pytest.raises(TypeError, match="both rng and generator"):
+        with pytest.raises(TypeError, match="both rng and its former name generator"):
             model.sample(5, torch.Generator(), generator=torch.Generator())
     vae = torch_models[2]
     x, z = vae.sample(5, torch.Generator().manual_seed(1), return_latents=True)
-    x_old, z_old = vae.sample(5, generator=torch.Generator().manual_seed(1), return_latent=True)
+    with pytest.warns(FutureWarning, match="renamed"):
+        x_old, z_old = vae.sample(5, generator=torch.Generator().manual_seed(1), return_latent=True)
     assert torch.equal(x, x_old) and torch.equal(z, z_old) and z.shape == (5, 2)
     mixture = numpy_models[2]
-    Xs, zs = mixture.sample(6, np.random.default_rng(2))
-    only_x = mixture.sample(6, np.random.default_rng(2), return_latents=False)
+    Xs, zs = mixture.sample(6, np.random.default_rng(2), return_latents=True)
+    only_x = mixture.sample(6, np.random.default_rng(2))  # the same default as the VAE
     np.testing.assert_array_equal(Xs, only_x)
     assert zs.shape == (6,) and set(zs) <= {0, 1}

@@ -42,13 +42,13 @@ def test_unknown_devices_are_refused(device):
 
 @cuda
 def test_training_on_cuda_when_asked_and_drawing_with_a_cuda_generator():
-    model = du.NADE(5, hidden=3, generator=torch.Generator().manual_seed(0))
+    model = du.NADE(5, hidden=3, rng=torch.Generator().manual_seed(0))
     du.train(model, binary(40, 5), epochs=2, device="cuda", progress=False)
     assert {p.device.type for p in model.parameters()} == {"cuda"}
-    x = model.sample(4, generator=torch.Generator(device="cuda").manual_seed(0))
+    x = model.sample(4, rng=torch.Generator(device="cuda").manual_seed(0))
     assert x.device.type == "cuda" and x.shape == (4, 5)
-    with pytest.raises(ValueError, match="generator is on cpu but the model is on cuda"):
-        model.sample(4, generator=torch.Generator().manual_seed(0))
+    with pytest.raises(ValueError, match="rng is on cpu but the model is on cuda"):
+        model.sample(4, rng=torch.Generator().manual_seed(0))
 
 
 @cuda
@@ -57,15 +57,15 @@ def test_vae_draws_on_cuda_with_a_cuda_generator():
     vae = du.VAE(n_features=5, z_dim=2, hidden=(8,))
     x = binary(6, 5)
     with torch.no_grad():
-        on_cpu = vae.elbo(x, n_samples=3, generator=torch.Generator().manual_seed(1))
+        on_cpu = vae.elbo(x, n_samples=3, rng=torch.Generator().manual_seed(1))
         vae.to("cuda")
         eps_free = vae.elbo(
             x.cuda(),
             kl="analytic",
             n_samples=1,
-            generator=torch.Generator(device="cuda").manual_seed(1),
+            rng=torch.Generator(device="cuda").manual_seed(1),
         )
     assert eps_free.device.type == "cuda" and torch.isfinite(eps_free).all()
     assert on_cpu.shape == eps_free.shape
-    with pytest.raises(ValueError, match="generator is on cpu"):
-        vae.sample(2, generator=torch.Generator())
+    with pytest.raises(ValueError, match="rng is on cpu"):
+        vae.sample(2, rng=torch.Generator())

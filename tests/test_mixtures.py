@@ -118,7 +118,7 @@ def test_conditional_mean_and_samples_match_enumeration(small_bmm):
 def test_sample_frequencies_match_probabilities(small_bmm):
     model, _ = small_bmm
     n = 60_000
-    X, z = model.sample(n, np.random.default_rng(2))
+    X, z = model.sample(n, np.random.default_rng(2), return_latents=True)
     assert X.shape == (n, 6) and z.shape == (n,) and X.dtype == np.uint8
     w = model.weights_
     assert_frequencies(np.bincount(z, minlength=3) / n, w, n)
@@ -169,10 +169,10 @@ def test_more_restarts_never_worse(digits):
 
 
 def test_fit_returns_self_and_repr(small_bmm):
-    model = BernoulliMixture(2)
-    assert "unfitted" in repr(model)
+    model = BernoulliMixture(2, max_iter=50, tol=1e-3, random_state=3)
     assert model.fit(small_bmm[1]) is model
-    assert repr(model) == "BernoulliMixture(n_components=2, alpha=0.01)"
+    # scikit-learn's repr: every hyperparameter that differs from its default
+    assert repr(model) == "BernoulliMixture(max_iter=50, n_components=2, random_state=3, tol=0.001)"
     assert model.num_params() == 2 * 6 + 1
 
 
@@ -264,7 +264,7 @@ def test_gaussian_sampling_moments(blobs):
     X, centres = blobs
     gmm = GaussianMixture(4, means_init=centres).fit(X)
     n = 80_000
-    S, z = gmm.sample(n, np.random.default_rng(6))
+    S, z = gmm.sample(n, np.random.default_rng(6), return_latents=True)
     assert S.shape == (n, 3) and z.shape == (n,)
     np.testing.assert_allclose(np.bincount(z, minlength=4) / n, gmm.weights_, atol=0.01)
     k = int(np.argmax(gmm.weights_))

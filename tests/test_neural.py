@@ -41,7 +41,9 @@ def test_no_hidden_layer_is_logistic_regression():
     rng = np.random.default_rng(0)
     X = rng.standard_normal((300, 2))
     y = (rng.random(300) < 1 / (1 + np.exp(-(0.5 + 2 * X[:, 0] - X[:, 1])))).astype(int)
-    ours = NeuralClassifier(2, hidden=(), generator=gen()).fit(X, y, epochs=1500, lr=0.05)
+    ours = NeuralClassifier(
+        2, hidden=(), epochs=1500, lr=0.05, random_state=0, dtype=torch.float64
+    ).fit(X, y)
     ref = LogisticRegression(C=np.inf, tol=1e-10, max_iter=1000).fit(X, y)
     np.testing.assert_allclose(ours.output.weight.detach().numpy()[0], ref.coef_[0], atol=2e-3)
     assert ours.output.bias.item() == pytest.approx(ref.intercept_[0], abs=2e-3)
@@ -65,18 +67,19 @@ def test_param_counts_follow_the_lecture(d, hidden, expected):
 def test_hidden_layer_solves_xor_where_logistic_regression_cannot():
     X, y = make_xor(400, noise=0.3, rng=np.random.default_rng(0))
     X_test, y_test = make_xor(1000, noise=0.3, rng=np.random.default_rng(1))
-    linear = NeuralClassifier(2, hidden=(), generator=gen()).fit(X, y, epochs=300)
-    net = NeuralClassifier(2, hidden=(8,), activation="relu", generator=gen()).fit(X, y, epochs=300)
+    linear = NeuralClassifier(2, hidden=(), random_state=0).fit(X, y)
+    net = NeuralClassifier(2, hidden=(8,), activation="relu", random_state=0).fit(X, y)
     assert linear.score(X_test, y_test) < 0.6
     assert net.score(X_test, y_test) > 0.95
     assert net.history_.train_loss[-1] < 0.2 < linear.history_.train_loss[-1]
 
 
 def test_outputs_are_distributions_and_probabilities():
-    net = NeuralClassifier(2, (3,), activation="sigmoid", generator=gen())
+    net = NeuralClassifier(2, (3,), activation="sigmoid", epochs=1, random_state=0)
     x = torch.zeros(5, 2)
-    assert isinstance(net.conditional(x), torch.distributions.Bernoulli)  # before training too
-    net.fit(np.eye(2), [0, 1], epochs=1)
+    with pytest.raises(NotFittedError, match="not fitted yet"):  # the layers are built in fit
+        net.conditional(x)
+    net.fit(np.eye(2), [0, 1])
     dist = net.conditional(x)
     assert isinstance(dist, torch.distributions.Bernoulli) and dist.batch_shape == (5,)
     proba = net.predict_proba(np.ones((5, 2)))
@@ -85,10 +88,27 @@ def test_outputs_are_distributions_and_probabilities():
     assert net.predict(np.ones((5, 2))).dtype == np.int64
 
 
-def test_same_generator_same_network():
-    a, b = NeuralClassifier(2, (4,), generator=gen(5)), NeuralClassifier(2, (4,), generator=gen(5))
+def test_same_random_state_same_network_and_any_labels():
+    X, y = make_xor(40, rng=np.random.default_rng(0))
+    a = NeuralClassifier(hidden=(4,), epochs=20, random_state=5).fit(X, y)
+    b = NeuralClassifier(hidden=(4,), epochs=20, random_state=5).fit(X, np.where(y, "yes", "no"))
+    c = NeuralClassifier(hidden=(4,), epochs=20, random_state=6).fit(X, y)
     for p, q in zip(a.parameters(), b.parameters(), strict=True):
+        assert torch.equal(p, q)  # "yes" sorts after "no", as 1 after 0
+    assert not all(torch.equal(p, q) for p, q in zip(a.parameters(), c.parameters(), strict=True))
+    assert b.classes_.tolist() == ["no", "yes"]
+    np.testing.assert_array_equal(b.predict(X), np.where(a.predict(X), "yes", "no"))
+
+
+def test_deprecated_generator_and_seed_warn_and_still_work():
+    X, y = make_xor(40, rng=np.random.default_rng(0))
+    new = NeuralClassifier(hidden=(4,), epochs=5, random_state=3).fit(X, y)
+    with pytest.warns(FutureWarning, match="random_state"):
+        old = NeuralClassifier(hidden=(4,), epochs=5, generator=gen(3)).fit(X, y)
+    for p, q in zip(new.parameters(), old.parameters(), strict=True):
         assert torch.equal(p, q)
+    with pytest.warns(FutureWarning, match="random_state"):
+        NeuralClassifier(hidden=(4,), epochs=5, seed=1).fit(X, y)
 
 
 @pytest.mark.parametrize(
@@ -103,13 +123,22 @@ def test_same_generator_same_network():
         (
             lambda: NeuralClassifier(2, activation="softplus").fit(X4, Y4),
             ValueError,
-            "activation must be",
+            "'activation' parameter",
         ),
-        (lambda: NeuralClassifier(0).fit(X4, Y4), ValueError, "n_features must be at least 1"),
+        (lambda: NeuralClassifier(0).fit(X4, Y4), ValueError, "'n_features' parameter.*Got 0"),
         (lambda: NeuralClassifier(2, generator=1).fit(X4, Y4), TypeError, "torch.Generator"),
-        (lambda: NeuralClassifier(2).fit(np.zeros((4, 3)), [0, 1, 0, 1]), ValueError, r"\(4, 3\)"),
-        (lambda: NeuralClassifier(2).fit(np.zeros((4, 2)), [0, 1, 2, 1]), ValueError, "0/1"),
-        (lambda: NeuralClassifier(2).fit(np.zeros((4, 2)), [0, 1]), ValueError, "lengths"),
+        (lambda: NeuralClassifier(2).fit(np.zeros((4, 3)), [0, 1, 0, 1]), ValueError, "3 features"),
+        (
+            lambda: NeuralClassifier(2).fit(np.zeros((4, 2)), [0, 1, 2, 1]),
+            ValueError,
+            "exactly 2 classes",
+        ),
+        (lambda: NeuralClassifier(2).fit(X4, [0.1, 0.2, 0.3, 0.4]), ValueError, "continuous"),
+        (
+            lambda: NeuralClassifier(2).fit(np.zeros((4, 2)), [0, 1]),
+            ValueError,
+            "inconsistent numbers",
+        ),
         (lambda: NeuralClassifier(2).fit(X4, Y4).predict_proba(np.zeros(2)), ValueError, r"shape"),
         (lambda: NeuralClassifier(2).predict_proba(X4), NotFittedError, "not fitted yet"),
         (lambda: NeuralClassifier().param_counts(), NotFittedError, "pass n_features"),
@@ -127,6 +156,7 @@ def test_exercise_min_hidden_units_for_xor():
     # Two units suffice to represent XOR: h1 = relu(x1 - x2), h2 = relu(x2 - x1) and
     # alpha = (k, k), alpha_0 = -k/2 separate the noiseless blobs.
     net = NeuralClassifier(2, (2,), activation="relu", epochs=1).fit(np.eye(2), [0, 1])
+    # fit builds the layers; their weights are then set by hand
     with torch.no_grad():
         net.layers[0].weight.copy_(torch.tensor([[1.0, -1.0], [-1.0, 1.0]]))
         net.layers[0].bias.zero_()

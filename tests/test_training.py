@@ -11,6 +11,10 @@ from dgm_utils.autoregressive import FVSBN, NADE
 from dgm_utils.training import TrainingHistory, evaluate, train
 
 
+def gen(seed):
+    return torch.Generator().manual_seed(seed)
+
+
 def binary_data(n, d, p=0.3, seed=0):
     g = torch.Generator().manual_seed(seed)
     return torch.bernoulli(torch.full((n, d), p), generator=g)
@@ -66,13 +70,16 @@ def test_patience_stops_early():
     assert history.epochs == history.best_epoch + 3 < 200
 
 
-def test_same_seed_same_run_and_different_seed_different_run(data):
+def test_same_rng_same_run_and_different_rng_different_run(data):
     X_train, X_val = data
     runs = [
-        train(FVSBN(6), X_train, X_val, epochs=3, seed=s, progress=False).train_loss
+        train(FVSBN(6), X_train, X_val, epochs=3, rng=gen(s), progress=False).train_loss
         for s in (0, 0, 1)
     ]
     assert runs[0] == runs[1] and runs[0] != runs[2]
+    with pytest.warns(FutureWarning, match="seed= is renamed rng="):
+        old = train(FVSBN(6), X_train, X_val, epochs=3, seed=0, progress=False).train_loss
+    assert old == runs[0]
 
 
 @pytest.mark.parametrize("dtype", [torch.float32, torch.float64])
@@ -120,7 +127,14 @@ def test_custom_objective_such_as_an_elbo(data):
     X_train, X_val = data
     model = TinyVAELike(6)
     history = train(
-        model, X_train, X_val, epochs=40, lr=0.1, objective=lambda m, x: m.elbo(x), progress=False
+        model,
+        X_train,
+        X_val,
+        epochs=40,
+        lr=0.1,
+        objective=lambda m, x: m.elbo(x),
+        progress=False,
+        rng=gen(0),
     )
     assert history.train_loss[-1] < history.train_loss[0]
     # The independent-Bernoulli optimum is the pixel frequencies.
@@ -179,7 +193,12 @@ def test_no_progress_display_outside_ipython(capsys, data):
         ({"batch_size": 0}, ValueError, "batch_size must be at least 1"),
         ({"lr": 0.0}, ValueError, "lr must be > 0"),
         ({"weight_decay": -1.0}, ValueError, "weight_decay must be >= 0"),
-        ({"seed": -1}, ValueError, "seed must be at least 0"),
+        ({"rng": 0}, TypeError, "rng must be a torch.Generator"),
+        ({"rng": np.random.default_rng(0)}, TypeError, "rng must be a torch.Generator"),
+        ({"grad_bits": -1}, ValueError, "grad_bits must be at least 0"),
+        ({"grad_bits": 60}, ValueError, "grad_bits must be at most 52"),
+        ({"grad_bits": True}, TypeError, "grad_bits"),
+        ({"grad_step": 1e30}, ValueError, "grad_step must be <="),
         ({"patience": 3}, ValueError, "patience .* pass X_val"),
         ({"objective": lambda m, x: m.log_prob(x).mean()}, ValueError, r"one value per example"),
         ({"objective": lambda m, x: 1.0}, TypeError, "must return a tensor"),
@@ -203,31 +222,106 @@ def test_default_device_is_cpu_without_cuda():
     assert training.default_device().type == expected
 
 
-def test_train_leaves_the_global_rng_stream_alone():
-    """Training is reproducible from `seed` without re-seeding the caller's torch RNG."""
-    X = torch.bernoulli(torch.full((40, 4), 0.3), generator=torch.Generator().manual_seed(0))
+def test_train_with_rng_leaves_the_global_rng_stream_alone():
+    """Training is reproducible from `rng` without re-seeding the caller's torch RNG."""
+    X = torch.bernoulli(torch.full((40, 4), 0.3), generator=gen(0))
     model = FVSBN(4)
     torch.manual_seed(123)
     expected = torch.rand(3)
     torch.manual_seed(123)
-    train(model, X, epochs=2, progress=False)
+    train(model, X, epochs=2, rng=gen(0), progress=False)
     assert torch.equal(torch.rand(3), expected)
 
 
-def test_gradients_are_rounded_to_the_grid_before_each_step():
-    step = 2.0**-20
-    model = NADE(6, hidden=4, generator=torch.Generator().manual_seed(0))
-    for p in model.parameters():
-        p.grad = torch.randn(p.shape, dtype=p.dtype, generator=torch.Generator().manual_seed(1))
+def test_relative_rounding_keeps_every_tensor_nonzero_and_on_its_own_grid():
+    bits = 16
+    model = NADE(6, hidden=4, rng=gen(0), dtype=torch.float64)
+    scales = [1e-30, 1e-7, 1.0, 1e20]
+    for p, scale in zip(model.parameters(), scales, strict=True):
+        p.grad = scale * torch.randn(p.shape, dtype=p.dtype, generator=gen(1))
     before = [p.grad.clone() for p in model.parameters()]
-    training._round_gradients(model, step)
+    training.round_gradients_(model, bits)
     for p, g in zip(model.parameters(), before, strict=True):
+        # the grid: 2**(e - bits) with 2**(e - 1) <= max|g| < 2**e, computed independently
+        e = int(np.floor(np.log2(g.abs().max().item()))) + 1
+        step = 2.0 ** (e - bits)
         assert torch.equal(p.grad / step, torch.round(p.grad / step))  # on the grid
         assert (p.grad - g).abs().max() <= step / 2  # the nearest grid point
+        assert p.grad.abs().max() > 0  # never all zero
+        rel = ((p.grad - g).abs().max() / g.abs().max()).item()
+        assert rel <= 2.0**-bits
 
 
-@pytest.mark.parametrize("grad_step", [0.0, -1.0, "small"])
-def test_grad_step_must_be_positive(data, grad_step):
+def _plain_adam(model, X, objective, epochs, lr, batch_size, rng):
+    """The textbook loop, written out: shuffle, minibatch mean, Adam step."""
+    opt = torch.optim.Adam(model.parameters(), lr=lr)
+    for _ in range(epochs):
+        order = torch.randperm(X.shape[0], generator=rng)
+        for i in range(0, X.shape[0], batch_size):
+            xb = X[order[i : i + batch_size]]
+            loss = -objective(model, xb).mean()
+            opt.zero_grad()
+            loss.backward()
+            opt.step()
+    return evaluate(model, X)
+
+
+@pytest.mark.parametrize("scale", [1e-6, 1e-7])
+@pytest.mark.parametrize("opt_in", [False, True])
+def test_small_scale_objectives_train_like_plain_adam(data, scale, opt_in):
+    """A sum turned into a mean over many images shrinks every gradient: the loop must
+    still learn (the former absolute rounding grid turned them all into zero)."""
     X_train, _ = data
-    with pytest.raises((ValueError, TypeError), match="grad_step"):
-        train(FVSBN(6), X_train, epochs=1, grad_step=grad_step, progress=False)
+    objective = lambda m, x: scale * m.log_prob(x)  # noqa: E731
+    settings = dict(epochs=8, lr=0.05, batch_size=32)
+    with training.reproducible(opt_in):
+        X = X_train.to(torch.get_default_dtype())
+        start = evaluate(FVSBN(6), X)
+        reference = _plain_adam(FVSBN(6), X, objective, rng=gen(0), **settings)
+        model = FVSBN(6)
+        train(model, X, objective=objective, rng=gen(0), progress=False, **settings)
+        ours = evaluate(model, X)
+    assert reference < start - 0.5  # plain Adam learns at this scale
+    assert ours == pytest.approx(reference, rel=0.01)
+
+
+def test_absolute_rounding_zeroes_small_gradients_and_train_warns(data):
+    X_train, _ = data
+    model = FVSBN(6)
+    with pytest.warns(FutureWarning, match="grad_bits"):
+        with pytest.warns(RuntimeWarning, match="Every gradient is exactly zero"):
+            with pytest.warns(RuntimeWarning, match="did not learn"):
+                train(
+                    model,
+                    X_train,
+                    objective=lambda m, x: 1e-6 * m.log_prob(x),
+                    epochs=3,
+                    grad_step=2.0**-20,
+                    progress=False,
+                )
+    assert all(not p.any() for p in model.parameters())  # FVSBN starts at zero: unchanged
+
+
+def test_an_objective_without_gradient_warns(data):
+    X_train, _ = data
+    with pytest.warns(RuntimeWarning, match="Every gradient is exactly zero in epoch 1"):
+        train(FVSBN(6), X_train, objective=lambda m, x: 0 * m.log_prob(x), epochs=2, progress=False)
+
+
+def test_reproducible_switches_dtype_and_rounding_and_restores_them(data):
+    before = torch.get_default_dtype()
+    with training.reproducible() as switch:
+        assert torch.get_default_dtype() == torch.float64
+        assert FVSBN(3).weight.dtype == torch.float64
+        assert "16 significant bits" in repr(switch)
+        # rounding is on: the run differs from plain Adam's last bits, not from its result
+        X_train, _ = data
+        X = X_train.double()
+        a, b = FVSBN(6), FVSBN(6)
+        train(a, X, epochs=2, rng=gen(0), progress=False)
+        train(b, X, epochs=2, rng=gen(0), progress=False, grad_bits=0)
+        assert not torch.equal(a.weight, b.weight)
+        torch.testing.assert_close(a.weight, b.weight, rtol=1e-3, atol=1e-4)
+    assert torch.get_default_dtype() == before
+    with pytest.raises(TypeError, match="True or False"):
+        training.reproducible("yes")

@@ -9,7 +9,7 @@ import torch
 from scipy import integrate, special, stats
 
 import dgm_utils as du
-from dgm_utils.vae import VAE
+from dgm_utils.vae import VAE, decoder_scale
 
 
 def make(n_features=3, z_dim=1, hidden=(8,), likelihood="gaussian", seed=0, activation="tanh"):
@@ -46,12 +46,43 @@ def test_bernoulli_decoder_matches_scipy():
     np.testing.assert_allclose(p.log_prob(x).detach().numpy(), expected, rtol=1e-10)
 
 
+def scale_ref(raw):
+    """The documented decoder scale in numpy: log sigma = raw softly clipped to
+    [log 1e-3, log 1e3] by a softplus on each side."""
+    lo, hi = np.log(1e-3), np.log(1e3)
+    log_sigma = lo + np.logaddexp(0.0, raw - lo)
+    return np.exp(hi - np.logaddexp(0.0, hi - log_sigma))
+
+
+def test_decoder_scale_is_bounded_and_close_to_exp_in_the_middle():
+    raw = torch.tensor([-1e4, -50.0, -2.0, 0.0, 1.5, 50.0, 1e4], dtype=torch.float64)
+    sigma = decoder_scale(raw).numpy()
+    np.testing.assert_allclose(sigma, scale_ref(raw.numpy()), rtol=1e-12)
+    assert (sigma >= 0.999e-3).all() and (sigma <= 1e3).all()
+    assert sigma[0] == pytest.approx(1e-3) and sigma[-1] == pytest.approx(1e3)
+    np.testing.assert_allclose(sigma[2:5], np.exp(raw[2:5].numpy()), rtol=1e-2)
+
+
+@pytest.mark.parametrize("dtype", [torch.float32, torch.float64])
+def test_far_latents_never_crash_a_fresh_gaussian_vae(dtype):
+    """z deep in the prior's tails used to drive exp(log sigma) to 0 and crash decode."""
+    torch.manual_seed(0)
+    vae = VAE(3, 2, (32, 32), likelihood="gaussian", dtype=dtype)
+    z = torch.tensor([[1e3, -1e3], [-1e4, 1e4], [40.0, 40.0]], dtype=dtype)
+    p = vae.decode(z)
+    assert torch.isfinite(p.log_prob(torch.zeros(3, 3, dtype=dtype))).all()
+    x = torch.randn(5, 3, dtype=dtype) * 100
+    with torch.no_grad():
+        assert torch.isfinite(vae.elbo(x, n_samples=3)).all()
+        assert torch.isfinite(vae.iwae_bound(x, 10)).all()
+
+
 def test_gaussian_decoder_matches_scipy_and_prior_is_standard_normal():
     vae = make(n_features=3, z_dim=2)
     z = torch.randn(4, 2, dtype=torch.float64)
     mu, log_sigma = vae.decoder(z).detach().chunk(2, dim=-1)
     x = torch.randn(4, 3, dtype=torch.float64)
-    expected = stats.norm.logpdf(x.numpy(), mu.numpy(), np.exp(log_sigma.numpy())).sum(1)
+    expected = stats.norm.logpdf(x.numpy(), mu.numpy(), scale_ref(log_sigma.numpy())).sum(1)
     np.testing.assert_allclose(vae.decode(z).log_prob(x).detach().numpy(), expected, rtol=1e-12)
     expected_prior = stats.multivariate_normal(np.zeros(2), np.eye(2)).logpdf(z.numpy())
     np.testing.assert_allclose(vae.prior().log_prob(z).numpy(), expected_prior, rtol=1e-12)
@@ -68,14 +99,14 @@ def test_single_sample_elbo_equals_scipy_reconstruction_minus_integrated_kl():
     """ELBO = log p(x | z) at z = m + s * eps, minus KL(q || p) integrated by scipy.quad."""
     vae = make(n_features=2, z_dim=1)
     x = torch.tensor([[0.3, -1.2], [2.0, 0.5]], dtype=torch.float64)
-    elbo = vae.elbo(x, generator=gen(3)).detach().numpy()
+    elbo = vae.elbo(x, rng=gen(3)).detach().numpy()
     eps = torch.randn((1, 2, 1), generator=gen(3), dtype=torch.float64)[0, :, 0].numpy()
     m, s = vae.encoder(x).detach().chunk(2, dim=-1)
     m, s = m[:, 0].numpy(), np.exp(s[:, 0].numpy())
     for i in range(2):
         z = m[i] + s[i] * eps[i]
         out = vae.decoder(torch.tensor([[z]], dtype=torch.float64)).detach().numpy()[0]
-        rec = stats.norm.logpdf(x[i].numpy(), out[:2], np.exp(out[2:])).sum()
+        rec = stats.norm.logpdf(x[i].numpy(), out[:2], scale_ref(out[2:])).sum()
         q = stats.norm(m[i], s[i])
         kl, _ = integrate.quad(
             lambda t, q=q: q.pdf(t) * (q.logpdf(t) - stats.norm.logpdf(t)), -np.inf, np.inf
@@ -87,8 +118,8 @@ def test_monte_carlo_kl_agrees_with_analytic_kl_on_average():
     vae = make(n_features=3, z_dim=2)
     x = torch.randn(4, 3, dtype=torch.float64)
     with torch.no_grad():
-        analytic = vae.elbo(x, n_samples=20000, generator=gen(1))
-        mc = vae.elbo(x, n_samples=20000, kl="mc", generator=gen(2))
+        analytic = vae.elbo(x, n_samples=20000, rng=gen(1))
+        mc = vae.elbo(x, n_samples=20000, kl="mc", rng=gen(2))
     np.testing.assert_allclose(mc.numpy(), analytic.numpy(), atol=0.05)
 
 
@@ -124,7 +155,7 @@ def test_quadrature_marginal_matches_scipy_quad(one_d):
         def integrand(z, i=i):
             out = vae.decoder(torch.tensor([[z]], dtype=torch.float64)).detach().numpy()[0]
             return np.exp(
-                stats.norm.logpdf(x[i].numpy(), out[:2], np.exp(out[2:])).sum()
+                stats.norm.logpdf(x[i].numpy(), out[:2], scale_ref(out[2:])).sum()
                 + stats.norm.logpdf(z)
             )
 
@@ -147,11 +178,11 @@ def test_elbo_below_iwae_below_log_likelihood(one_d):
     with torch.no_grad():
         log_px = vae.log_marginal_quadrature(x).numpy()
         elbo = _quadrature_elbo(vae, x)
-        log_w = vae.log_importance_weights(x, 100 * reps, generator=gen(5)).reshape(reps, 100, -1)
+        log_w = vae.log_importance_weights(x, 100 * reps, rng=gen(5)).reshape(reps, 100, -1)
         l1 = log_w[:, 0].numpy()
         l10 = (torch.logsumexp(log_w[:, :10], 1) - np.log(10)).numpy()
         l100 = (torch.logsumexp(log_w, 1) - np.log(100)).numpy()
-        elbo_mc = vae.elbo(x, n_samples=40000, generator=gen(6)).numpy()
+        elbo_mc = vae.elbo(x, n_samples=40000, rng=gen(6)).numpy()
     np.testing.assert_allclose(elbo_mc, elbo, atol=0.03)
 
     def se(a, b=None):
@@ -170,10 +201,10 @@ def test_iwae_with_many_samples_matches_the_integrated_log_likelihood(one_d):
     vae, x = one_d
     k = 50000
     with torch.no_grad():
-        log_w = vae.log_importance_weights(x, k, generator=gen(7))
+        log_w = vae.log_importance_weights(x, k, rng=gen(7))
         iwae = (torch.logsumexp(log_w, 0) - np.log(k)).numpy()
         log_px = vae.log_marginal_quadrature(x).numpy()
-        assert np.array_equal(iwae, vae.iwae_bound(x, k, generator=gen(7)).numpy())
+        assert np.array_equal(iwae, vae.iwae_bound(x, k, rng=gen(7)).numpy())
     # The estimate of p(x) is a mean of k weights: its relative standard error is the
     # standard error of log p(x)'s estimate. Agree within 5 of them.
     w = torch.exp(log_w - log_w.max(0).values).numpy()
@@ -185,8 +216,8 @@ def test_iwae_on_bernoulli_model_is_a_tighter_bound_than_elbo():
     vae = make(n_features=8, z_dim=2, hidden=(16,), likelihood="bernoulli", seed=4)
     x = torch.bernoulli(torch.full((6, 8), 0.4, dtype=torch.float64), generator=gen())
     with torch.no_grad():
-        elbo = vae.elbo(x, n_samples=20000, generator=gen(1)).numpy()
-        iwae = vae.iwae_bound(x, 5000, generator=gen(2)).numpy()
+        elbo = vae.elbo(x, n_samples=20000, rng=gen(1)).numpy()
+        iwae = vae.iwae_bound(x, 5000, rng=gen(2)).numpy()
         # Exact log p(x) with a 2-D latent by brute-force trapezoid quadrature on a grid.
         g = torch.linspace(-7, 7, 401, dtype=torch.float64)
         zz = torch.cartesian_prod(g, g)
@@ -201,9 +232,9 @@ def test_iwae_is_the_log_mean_of_the_importance_weights_in_any_chunking():
     vae = make(n_features=3, z_dim=2)
     x = torch.randn(5, 3, dtype=torch.float64)
     with torch.no_grad():
-        log_w = vae.log_importance_weights(x, 300, generator=gen(9), chunk_size=7)
-        iwae = vae.iwae_bound(x, 300, generator=gen(9), chunk_size=7)
-        whole = vae.log_importance_weights(x, 300, generator=gen(9), chunk_size=300)
+        log_w = vae.log_importance_weights(x, 300, rng=gen(9), chunk_size=7)
+        iwae = vae.iwae_bound(x, 300, rng=gen(9), chunk_size=7)
+        whole = vae.log_importance_weights(x, 300, rng=gen(9), chunk_size=300)
     assert log_w.shape == (300, 5) and iwae.shape == (5,)
     expected = np.log(np.exp(log_w.numpy()).mean(0))
     np.testing.assert_allclose(iwae.numpy(), expected, rtol=1e-12)
@@ -240,12 +271,12 @@ def test_a_gradient_step_lowers_the_negative_elbo():
     vae = make(n_features=8, z_dim=2, hidden=(16,), likelihood="bernoulli")
     x = torch.bernoulli(torch.full((32, 8), 0.3, dtype=torch.float64), generator=gen())
     opt = torch.optim.SGD(vae.parameters(), lr=1e-3)
-    loss = -vae.elbo(x, n_samples=4, generator=gen(1)).mean()
+    loss = -vae.elbo(x, n_samples=4, rng=gen(1)).mean()
     opt.zero_grad()
     loss.backward()
     assert all(p.grad is not None and torch.isfinite(p.grad).all() for p in vae.parameters())
     opt.step()
-    after = -vae.elbo(x, n_samples=4, generator=gen(1)).mean()  # same noise eps
+    after = -vae.elbo(x, n_samples=4, rng=gen(1)).mean()  # same noise eps
     assert float(after.detach()) < float(loss.detach())
 
 
@@ -319,8 +350,8 @@ def test_bad_arguments_give_clear_errors():
         vae.iwae_bound(x, 10.0)
     with pytest.raises(ValueError, match="kl must be one of"):
         vae.elbo(x, kl="exact")
-    with pytest.raises(TypeError, match="generator must be a torch.Generator"):
-        vae.sample(3, generator=np.random.default_rng(0))
+    with pytest.raises(TypeError, match="rng must be a torch.Generator"):
+        vae.sample(3, rng=np.random.default_rng(0))
     with pytest.raises(ValueError, match=r"Expected z of shape \(\.\.\., 2\)"):
         vae.decode(torch.zeros(3, 3))
     with pytest.raises(ValueError, match="z contains NaN"):
