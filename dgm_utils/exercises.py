@@ -381,6 +381,15 @@ def _coarse_note(spec: dict, literal: tuple[int, int], error: float) -> str | No
     return f"Right to {got} {noun}; give {spec.get('sig') or spec.get('decimals')}."
 
 
+def _by_key(spec: dict, key: str) -> tuple[str, str]:
+    """The verdict on an answer in canonical form: the answer, a recorded mistake, or wrong."""
+    if key == spec["answer"]:
+        return "correct", spec["feedback"]
+    if key in spec["mistakes"]:
+        return "mistake", spec["mistakes"][key]
+    return "wrong", spec["hint"]
+
+
 def _judge_int(spec: dict, text: str):
     m = re.fullmatch(r"([+-]?)(\d+)(\.0*)?", text) or re.fullmatch(
         r"([+-]?)(\d{1,3}(,\d{3})+)", text
@@ -399,11 +408,7 @@ def _judge_int(spec: dict, text: str):
         if abs(value) > _EXACT_INT or value % 1 != 0:
             return None
         digits = str(int(value))
-    if digits == spec["answer"]:
-        return "correct", spec["feedback"]
-    if digits in spec["mistakes"]:
-        return "mistake", spec["mistakes"][digits]
-    return "wrong", spec["hint"]
+    return _by_key(spec, digits)
 
 
 def _names(text: str) -> str:
@@ -428,11 +433,7 @@ def _judge_set(spec: dict, text: str):
     if items is None:
         return None
     key = ",".join(sorted(set(items)))
-    if key == spec["answer"]:
-        return "correct", spec["feedback"]
-    if key in spec["mistakes"]:
-        return "mistake", spec["mistakes"][key]
-    return "wrong", spec["hint"]
+    return _by_key(spec, key)
 
 
 def _choice_key(text: str) -> str:
@@ -443,11 +444,7 @@ def _judge_choice(spec: dict, text: str):
     key = _names(text).replace(" ", "")
     if not _NAME.fullmatch(key):
         return None
-    if key == spec["answer"]:
-        return "correct", spec["feedback"]
-    if key in spec["mistakes"]:
-        return "mistake", spec["mistakes"][key]
-    return "wrong", spec["hint"]
+    return _by_key(spec, key)
 
 
 _JUDGES = {"int": _judge_int, "float": _judge_float, "set": _judge_set, "choice": _judge_choice}

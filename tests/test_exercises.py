@@ -306,3 +306,18 @@ def test_page_checker_is_plain_safe_javascript():
     for line in source.splitlines():
         if re.search(r"\w\[(digits|key)\]", line):
             assert "if (has(spec.mistakes, " in line, line
+
+
+def test_exercises_name_their_number_in_chapter_order():
+    """JupyterLab shows the number an exercise names (``:enumerator: 3.1``), the site its own
+    count: both read "Exercise 3.1" only if the k-th exercise of chapter 3 names 3.k."""
+    for path in sorted(ROOT.joinpath("chapters").glob("*.ipynb")):
+        chapter = int(path.name[:2])
+        md = "\n".join(
+            "".join(c["source"])
+            for c in json.loads(path.read_text())["cells"]
+            if c["cell_type"] == "markdown"
+        )
+        blocks = re.findall(r":::\{exercise\}\n:label: \S+\n:enumerator: (\S+)\n", md)
+        assert len(blocks) == md.count(":::{exercise}") >= 3, path.name
+        assert blocks == [f"{chapter}.{k}" for k in range(1, len(blocks) + 1)], path.name

@@ -192,6 +192,13 @@
     return "Right to " + got + " " + noun + "; give " + (spec.sig || spec.decimals) + ".";
   }
 
+  // The verdict on an answer in canonical form: the answer, a recorded mistake, or wrong.
+  function byKey(spec, key) {
+    if (key === spec.answer) return ["correct", spec.feedback];
+    if (has(spec.mistakes, key)) return ["mistake", spec.mistakes[key]];
+    return ["wrong", spec.hint];
+  }
+
   function judgeInt(spec, text) {
     var digits = null;
     var m = /^([+-]?)(\d+)(\.0*)?$/.exec(text) || /^([+-]?)(\d{1,3}(,\d{3})+)$/.exec(text);
@@ -209,9 +216,7 @@
       if (Math.abs(value) > EXACT_INT || value % 1 !== 0) return null;
       digits = String(value);
     }
-    if (digits === spec.answer) return ["correct", spec.feedback];
-    if (has(spec.mistakes, digits)) return ["mistake", spec.mistakes[digits]];
-    return ["wrong", spec.hint];
+    return byKey(spec, digits);
   }
 
   // Names: case, quotes, brackets, separators and spaces around symbols do not matter.
@@ -239,17 +244,13 @@
       })
       .sort()
       .join(",");
-    if (key === spec.answer) return ["correct", spec.feedback];
-    if (has(spec.mistakes, key)) return ["mistake", spec.mistakes[key]];
-    return ["wrong", spec.hint];
+    return byKey(spec, key);
   }
 
   function judgeChoice(spec, text) {
     var key = names(text).replace(/ /g, "");
     if (!/^[a-z0-9_()|>-]+$/.test(key)) return null;
-    if (key === spec.answer) return ["correct", spec.feedback];
-    if (has(spec.mistakes, key)) return ["mistake", spec.mistakes[key]];
-    return ["wrong", spec.hint];
+    return byKey(spec, key);
   }
 
   var JUDGES = { int: judgeInt, float: judgeFloat, set: judgeSet, choice: judgeChoice };
