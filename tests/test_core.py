@@ -2,7 +2,6 @@
 
 import html
 import re
-import shutil
 import subprocess
 import sys
 
@@ -329,44 +328,6 @@ def test_every_exercise_in_a_chapter_has_an_answer_and_a_check_cell():
     assert labelled == known, f"answers without an exercise: {sorted(known - labelled)}"
 
 
-def test_check_feedback(monkeypatch, capsys):
-    reg = {
-        "ch00-int": {
-            "kind": "int",
-            "answer": 255,
-            "hint": "Count values.",
-            "mistakes": {"256": "Almost."},
-        },
-        "ch00-float": {"kind": "float", "answer": 0.25, "rtol": 1e-2, "hint": "Use Bayes."},
-        "ch00-set": {"kind": "set", "answer": ["D", "I"], "hint": "Parents."},
-        "ch00-array": {"kind": "array", "answer": [0.2, 0.8], "atol": 1e-3, "hint": "Normalise."},
-        "ch00-choice": {"kind": "choice", "answer": "b", "hint": "Think."},
-    }
-    monkeypatch.setattr(exercises, "_registry", lambda: reg)
-    cases = [
-        ("ch00-int", 255, "Correct!"),
-        ("ch00-int", 256, "Not yet. Almost."),
-        ("ch00-int", 7, "Not yet. Count values."),
-        ("ch00-int", "255", "Not checked: This exercise expects a whole number"),
-        ("ch00-float", 0.2501, "Correct!"),
-        ("ch00-float", 0.3, "Not yet. Use Bayes."),
-        ("ch00-set", ["I", "D"], "Correct!"),
-        ("ch00-set", {"D"}, "Not yet. Parents."),
-        ("ch00-array", np.array([0.2, 0.8]), "Correct!"),
-        ("ch00-array", [0.2, 0.8, 0.0], "Not yet. Expected an array of shape (2,)"),
-        ("ch00-choice", " B ", "Correct!"),
-        ("ch00-choice", "a", "Not yet. Think."),
-    ]
-    for ex_id, answer, expected in cases:
-        exercises.check(ex_id, answer)
-        out = capsys.readouterr().out
-        assert out.startswith(expected), (ex_id, answer, out)
-        if not expected.startswith("Correct"):
-            assert str(reg[ex_id]["answer"]) not in out
-    with pytest.raises(ValueError, match="Unknown exercise id 'ch00-nope'"):
-        exercises.check("ch00-nope", 1)
-
-
 # --- validation -----------------------------------------------------------------------------
 def test_check_matrix_messages():
     with pytest.raises(
@@ -453,73 +414,7 @@ def test_no_chapter_stores_warnings_or_other_stderr():
                 )
 
 
-# --- answer boxes (the page's checker) ------------------------------------------------------
-def test_unanswered_check_shows_an_answer_box(capsys, monkeypatch):
-    shown = []
-    monkeypatch.setattr("IPython.display.display", lambda obj: shown.append(obj))
-    exercises.check("ch04-diamond-params", None)
-    (box,) = shown
-    html_out, text = box._repr_html_(), repr(box)
-    assert 'id="dgm-check-ch04-diamond-params"' in html_out and "<output" in html_out
-    assert "Replace None with your answer" in text and "11" not in text
-    assert capsys.readouterr().out == ""
-
-
-def _verdict_in_python(ex_id, typed):
-    """What check() says for what a reader would type into the page's box."""
-    import contextlib
-    import io
-
-    kind = exercises._spec(ex_id)["kind"]
-    try:
-        value = {
-            "int": lambda t: int(t) if t.lstrip("+-").isdigit() else float(t),
-            "float": float,
-            "set": lambda t: {s.strip() for s in t.split(",") if s.strip()},
-            "choice": str,
-        }[kind](typed)
-    except ValueError:
-        return "Not checked"
-    buf = io.StringIO()
-    with contextlib.redirect_stdout(buf):
-        exercises.check(ex_id, value)
-    return buf.getvalue().strip()
-
-
-@pytest.mark.skipif(shutil.which("node") is None, reason="needs Node.js to run the page's checker")
-def test_the_page_checker_agrees_with_check_on_every_exercise():
-    # For each exercise: the right answer, a recorded mistake, a wrong value and junk, typed
-    # as a reader would; the page must give the same verdict and the same message as check().
-    import json
-    import subprocess
-
-    cases = []
-    for ex_id in exercises.exercise_ids():
-        spec = exercises._spec(ex_id)
-        right = ", ".join(spec["answer"]) if spec["kind"] == "set" else str(spec["answer"])
-        typed = [right, *list(spec.get("mistakes", {}))[:2], "12345", "not an answer"]
-        if spec["kind"] == "set":
-            typed = [right, *list(spec.get("mistakes", {}))[:2], "zzz"]
-        for t in typed:
-            cases.append((ex_id, t))
-    script = [
-        "function check(spec, value){var out={textContent:''};var f={dataset:{spec:spec},"
-        "querySelector:function(q){return q=='input'?{value:value}:out}};"
-        "(function(){" + exercises._CHECK_JS + "}).call(f);return out.textContent}"
-    ]
-    for ex_id, t in cases:
-        spec = json.dumps(exercises.AnswerBox(ex_id, exercises._spec(ex_id))._page_spec())
-        script.append(f"console.log(JSON.stringify(check({json.dumps(spec)}, {json.dumps(t)})))")
-    out = subprocess.run(
-        ["node", "-e", "\n".join(script)], capture_output=True, text=True, check=True
-    )
-    page = [json.loads(line) for line in out.stdout.splitlines()]
-    assert len(page) == len(cases)
-    for (ex_id, t), verdict in zip(cases, page, strict=True):
-        kernel = _verdict_in_python(ex_id, t)
-        assert verdict.split(" ")[0] == kernel.split(" ")[0], (ex_id, t, verdict, kernel)
-        if not verdict.startswith("Not checked"):
-            assert verdict == kernel, (ex_id, t)
+# The answer box and the page's checker: tests/test_exercises.py.
 
 
 def test_moved_names_still_import_from_their_old_modules():

@@ -257,3 +257,41 @@ def test_chapter_after_run_all(browser, lab):
         assert not changed, f"{RUN_CHAPTER}: prose changed when recomputed: {changed[:2]}"
     finally:
         _close(page, lab)
+
+
+@pytest.mark.parametrize("name", CHAPTERS)
+def test_saved_chapter_answer_boxes_do_not_navigate(browser, lab, name):
+    """Before the chapter runs (untrusted: no scripts, no inline handlers), each answer box
+    says how to check, and clicking Check or pressing Enter changes nothing: no navigation,
+    no reload. Exercises are numbered as on the site ("Exercise 3.1")."""
+    page = _open(browser, lab, name)
+    try:
+        chapter = int(name[:2])
+        exercises = page.locator(".jp-MarkdownCell .myst-exercise:not(details)")
+        assert exercises.count() >= 3, f"{name}: exercises"
+        titles = [exercises.nth(i).inner_text() for i in range(exercises.count())]
+        for k, title in enumerate(titles, start=1):
+            assert f"Exercise {chapter}.{k}" in title, (name, k, title[:80])
+        navigations = []
+        page.on("framenavigated", lambda frame: navigations.append(frame.url))
+        page.evaluate("() => { window.__dgmStay = true; }")
+        url = page.url
+        boxes = page.locator(".jp-OutputArea-output .dgm-check")
+        assert boxes.count() >= 3, f"{name}: answer boxes"
+        for i in range(boxes.count()):
+            box = boxes.nth(i)
+            box.scroll_into_view_if_needed()
+            assert "run this cell, or check it on the book" in box.inner_text(), name
+            field, button = box.locator("input"), box.locator("button")
+            if field.count() and field.is_enabled():
+                field.fill("0.5")
+                field.press("Enter")
+            if button.count():
+                button.click(force=True)
+        page.wait_for_timeout(1000)
+        assert page.evaluate("() => window.__dgmStay === true"), f"{name}: the page reloaded"
+        assert page.url == url and not navigations, f"{name}: navigated to {navigations}"
+        texts = boxes.all_inner_texts()
+        assert all("run this cell, or check it on the book" in t for t in texts), name
+    finally:
+        _close(page, lab)
