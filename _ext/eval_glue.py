@@ -7,18 +7,26 @@ MyST-NB's own ``eval`` role needs a kernel at build time (inline execution); the
 built from its committed outputs. This extension replaces that role: it reads the key from
 the expression and renders the notebook's glue output, exactly as ``{glue:text}`key```
 does, so the website shows the value strict nbval verified. Any other expression is a
-build warning (an error under ``-W``).
+build warning (an error under ``-W``). The expression forms are parsed by
+``scripts/lab_prose.py`` (``parse_expression``), the one place that defines them.
+
+Upstream behaviour relied on: MyST-NB's ``PasteTextRole`` renders ``key`` or ``key:spec``
+from the glue outputs of the page, and MyST-NB registers its own ``eval`` role in its
+``setup``, which this extension overrides once every extension is set up
+(``tests/test_eval_glue.py`` builds a page with the role and fails if the glued value
+does not appear).
 """
 
 from __future__ import annotations
 
-import re
+import sys
+from pathlib import Path
 
 from myst_nb.ext.glue.roles import PasteTextRole
 from myst_nb.ext.glue.utils import glue_warning
 
-_EXPR = re.compile(r'^du\.glued\["([^"\\]+)"\]$')
-_EXPR_FORMAT = re.compile(r'^format\(du\.glued\["([^"\\]+)"\], "([^"\\]*)"\)$')
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "scripts"))
+from lab_prose import parse_expression  # noqa: E402
 
 
 class EvalGlueRole(PasteTextRole):
@@ -26,16 +34,13 @@ class EvalGlueRole(PasteTextRole):
 
     def run(self):
         expr = self.text.strip()
-        if m := _EXPR.match(expr):
-            self.text = m.group(1)
-        elif m := _EXPR_FORMAT.match(expr):
-            self.text = f"{m.group(1)}:{m.group(2)}"
-        else:
-            msg = (
-                f'{{eval}}`{expr}`: the book renders only du.glued["key"] and '
-                'format(du.glued["key"], "spec") (see scripts/lab_prose.py)'
-            )
-            return [], [glue_warning(msg, self.document, self.line)]
+        try:
+            key, spec = parse_expression(expr)
+        except ValueError as error:
+            return [], [
+                glue_warning(f"{error} (see scripts/lab_prose.py)", self.document, self.line)
+            ]
+        self.text = f"{key}:{spec}" if spec else key
         return super().run()
 
 
