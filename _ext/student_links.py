@@ -20,31 +20,28 @@ from sphinx.errors import ExtensionError
 STUDENT_DIR = "notebooks"
 
 
-def _walk(buttons):
-    for button in buttons:
-        yield button
-        yield from _walk(button.get("buttons", []))
-
-
 def retarget(buttons: list[dict], chapter: str, download_url: str) -> tuple[int, int]:
-    """Point launch links and the source download at the student notebook; counts of each."""
+    """Point launch links and the source download at the student notebook; counts of each.
+
+    Only the launch group and the download buttons change: "edit" and "view source" keep
+    pointing at the chapter, the file to edit.
+    """
     source = f"chapters/{chapter}.ipynb"
     student = f"{STUDENT_DIR}/{chapter}.ipynb"
+    quoted = (source.replace("/", "%2F"), student.replace("/", "%2F"))
     launches = downloads = 0
-    for button in _walk(buttons):
-        url = button.get("url", "")
-        if button.get("label") == "download-source-button":
-            button["url"] = download_url
-            button["tooltip"] = "Download the notebook (for Colab, Jupyter, VS Code)"
-            downloads += 1
-        elif button.get("label") == "download-notebook-button":
-            button["url"] = download_url
-            downloads += 1
-        elif source in url or source.replace("/", "%2F") in url:
-            button["url"] = url.replace(source, student).replace(
-                source.replace("/", "%2F"), student.replace("/", "%2F")
-            )
-            launches += 1
+    for group in buttons:
+        for button in group.get("buttons", []):
+            label = button.get("label")
+            if label in {"download-source-button", "download-notebook-button"}:
+                button["url"] = download_url
+                button["tooltip"] = "Download the notebook (for Colab, Jupyter, VS Code)"
+                downloads += 1
+            elif group.get("label") == "launch-buttons":
+                url = button.get("url", "")
+                if source in url or quoted[0] in url:
+                    button["url"] = url.replace(source, student).replace(*quoted)
+                    launches += 1
     return launches, downloads
 
 

@@ -1,4 +1,4 @@
-/* The book's own behaviour on the website (see _ext/light_pages.py and _static/dgm.css).
+/* The book's own behaviour on the website (see _ext/explorer_frames.py, _ext/search_texts.py and _static/dgm.css).
  *
  * 1. Explorer players: frames other than the first carry data-src and are fetched when the
  *    reader moves a slider to them or next to them; the player's own oninput handler

@@ -8,6 +8,7 @@ extension a silent no-op fails here, loudly.
 
 from __future__ import annotations
 
+import json
 import re
 import shutil
 import sys
@@ -25,6 +26,17 @@ TRACEBACK = [
     f"File \x1b[0;32m{PATH}:109\x1b[0m, in \x1b[0;36mcheck\x1b[0;34m(x)\x1b[0m",
     "\x1b[0;31mValueError\x1b[0m: bad x",
 ]
+
+
+def _png(width: int = 600, height: int = 100) -> str:
+    import base64
+    import io
+
+    from PIL import Image
+
+    buf = io.BytesIO()
+    Image.new("RGBA", (width, height), (200, 30, 30, 255)).save(buf, format="PNG")
+    return base64.b64encode(buf.getvalue()).decode()
 
 
 def _notebook() -> nbformat.NotebookNode:
@@ -61,6 +73,10 @@ def _notebook() -> nbformat.NotebookNode:
             ],
         ),
         nbformat.v4.new_code_cell(
+            "plt.show()",
+            outputs=[nbformat.v4.new_output("display_data", data={"image/png": _png()})],
+        ),
+        nbformat.v4.new_code_cell(
             "check(0)",
             metadata={"tags": ["raises-exception"]},
             outputs=[
@@ -94,13 +110,15 @@ def site(tmp_path_factory) -> Path:
     (src / "conf.py").write_text(
         f"import sys\nsys.path.insert(0, {str(ROOT / '_ext')!r})\n"
         "extensions = ['myst_nb', 'eval_glue', 'hide_glue', 'short_paths', 'student_links',"
-        " 'a11y_fixes']\n"
+        " 'a11y_fixes', 'widget_assets', 'explorer_frames', 'figure_sizes', 'palette_png',"
+        " 'no_fontawesome', 'search_texts']\n"
         "html_theme = 'sphinx_book_theme'\n"
         "nb_execution_mode = 'off'\n"
         "nb_merge_streams = True\n"
         "exclude_patterns = ['notebooks', '_build']\n"
         "html_theme_options = {'repository_url': 'https://github.com/o/r',"
         " 'repository_branch': 'main', 'path_to_docs': '', 'use_download_button': True,"
+        " 'use_edit_page_button': True,"
         " 'launch_buttons': {'binderhub_url': 'https://mybinder.org',"
         " 'colab_url': 'https://colab.research.google.com',"
         " 'jupyterhub_url': 'https://hub.example.edu', 'notebook_interface': 'jupyterlab'}}\n"
@@ -162,6 +180,8 @@ def test_student_links_launch_and_download_the_student_notebook(site):
     assert all("notebooks" in u and "chapters" not in u for u in launch), launch
     colab = next(u for u in launch if "colab" in u)
     assert colab == "https://colab.research.google.com/github/o/r/blob/main/notebooks/01_a.ipynb"
+    edit = re.findall(r'href="(https://github.com/o/r/edit/[^"]+)"', page)
+    assert edit == ["https://github.com/o/r/edit/main/chapters/01_a.ipynb"]  # edit the source
     local = [u for u in re.findall(r'href="([^"]+\.ipynb)"', page) if not u.startswith("http")]
     assert local == ["../notebooks/01_a.ipynb"], local  # the download button, nothing else
     assert (site / "notebooks" / "01_a.ipynb").read_bytes() == (
@@ -173,7 +193,9 @@ def test_student_links_fail_loudly_when_the_theme_changes(tmp_path):
     import student_links
     from sphinx.errors import ExtensionError
 
-    buttons = [{"type": "group", "buttons": [{"label": "download-source-button", "url": "x"}]}]
+    buttons = [
+        {"label": "download-buttons", "buttons": [{"label": "download-source-button", "url": "x"}]}
+    ]
     assert student_links.retarget(buttons, "01_a", "y") == (0, 1)  # no launch link found
 
     class App:
@@ -202,3 +224,25 @@ def test_makefile_lint_paths_are_the_readme_ones():
     readme = (ROOT / "README.md").read_text()
     (paths,) = set(re.findall(r"ruff check ([^\n]+)", makefile))
     assert f"ruff check {paths}" in readme
+
+
+def test_figure_sizes_and_palette(site):
+    (img,) = re.findall(r"<img [^>]*_images/[^>]*>", _page(site))
+    assert 'width="600" height="100"' in img and "data-dgm-wide" in img
+    from PIL import Image
+
+    (png,) = (site / "_images").glob("*.png")
+    with Image.open(png) as image:
+        assert image.mode == "P"  # opaque RGBA re-encoded with a palette
+
+
+def test_no_fontawesome_script(site):
+    # The theme's stylesheet is still there (it draws the icons), its 1.5 MB script is not.
+    page = _page(site)
+    assert "fontawesome.js" not in page and "pydata-sphinx-theme.css" in page
+
+
+def test_search_texts_hold_each_page(site):
+    script = (site / "_static" / "dgm-search-texts.js").read_text()
+    texts = json.loads(script.removeprefix("window.DGM_SEARCH_TEXTS=").removesuffix(";\n"))
+    assert "Accuracy 0.4213" in texts["chapters/01_a"]
