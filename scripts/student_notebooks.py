@@ -68,6 +68,7 @@ class Book:
     bib: dict[str, dict] = field(default_factory=dict)
     cited: list[str] = field(default_factory=list)
     repository: str = ""
+    outputs: dict[str, str] = field(default_factory=dict)  # glue key -> stored value (repr)
 
 
 # ---------------------------------------------------------------------------- bibliography
@@ -286,10 +287,8 @@ def _eval_text(expr: str, outputs: dict[str, str]) -> str:
 
 
 def _inline(text: str, book: Book) -> str:
-    outputs = book.__dict__.get("_outputs", {})
-
     def sub(m: re.Match) -> str:
-        return render_role(m[1], m[2], book, outputs)
+        return render_role(m[1], m[2], book, book.outputs)
 
     text = ROLE.sub(sub, text)
     if book.repository:
@@ -369,8 +368,8 @@ def student_notebook(path: Path, root: Path = ROOT):
         numbers=number_targets(nb, chapter),
         bib=load_bib(root / "references.bib"),
         repository=install_cell.repository_url(),
+        outputs=lab_prose.glue_outputs(nb),
     )
-    book.__dict__["_outputs"] = lab_prose.glue_outputs(nb)
     cells = []
     install_seen = False
     for cell in nb.cells:
