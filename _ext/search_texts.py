@@ -19,11 +19,15 @@ from pathlib import Path
 
 from sphinx.errors import ExtensionError
 
+# Not prose: permalinks, maths source ("\\(2^n - 1\\)"), the article's header with the
+# launch, download and source menus (inside role="main" in sphinx-book-theme).
+_NOT_PROSE = re.compile(r"\b(headerlink|math|bd-header-article|header-article-main)\b")
+
 
 class _MainText(HTMLParser):
     """A page's main content as its text, keeping the ids search results link to."""
 
-    _SKIP = {"script", "style", "template"}
+    _SKIP = {"script", "style", "template", "mjx-container"}
 
     def __init__(self):
         super().__init__(convert_charrefs=True)
@@ -42,7 +46,7 @@ class _MainText(HTMLParser):
                 self.stack = []
             return
         self.depth += 1
-        if self.skip or tag in self._SKIP or "headerlink" in (attrs.get("class") or ""):
+        if self.skip or tag in self._SKIP or _NOT_PROSE.search(attrs.get("class") or ""):
             self.skip += 1
             self.stack.append(False)
             return
