@@ -173,3 +173,36 @@ def test_launch_and_download_give_the_student_notebook(chapter):
     local = [u for u in re.findall(r'href="([^"]+\.ipynb)"', html) if not u.startswith("http")]
     assert local == [f"../{student}"], local
     assert (SITE / student).read_bytes() == (ROOT / student).read_bytes()
+
+
+def _plain(caption: str) -> list[str]:
+    """A caption's first words, without Sphinx's typographic quotes and dashes."""
+    table = str.maketrans({"’": "'", "‘": "'", "“": '"', "”": '"', "–": "--", "—": "---"})
+    return caption.translate(table).split()[:4]
+
+
+@pytest.mark.parametrize("chapter", CHAPTERS)
+def test_student_notebook_numbers_figures_and_exercises_as_the_site(chapter):
+    import html as html_lib
+
+    import nbformat
+
+    page = (SITE / "chapters" / f"{chapter}.html").read_text()
+    site = [
+        (m[1].replace("Fig.", "Figure").strip(), _plain(html_lib.unescape(_text(m[2]))))
+        for m in re.finditer(
+            r'<span class="caption-number">([^<]*)</span>\s*<span class="caption-text">(.*?)</span>',
+            page,
+            re.S,
+        )
+    ]
+    nb = nbformat.read(ROOT / "notebooks" / f"{chapter}.ipynb", as_version=4)
+    prose = "\n".join(c.source for c in nb.cells if c.cell_type == "markdown")
+    student = [
+        (m[1], _plain(m[2])) for m in re.finditer(r"\*\*(Figure \d+\.\d+)\.\*\* (.*)", prose)
+    ]
+    assert student and student == [s for s in site if s[0].startswith("Figure")]
+    exercises = re.findall(r"\*\*(Exercise \d+\.\d+)\*\*", prose)
+    assert exercises == sorted(
+        {n for n in re.findall(r"Exercise \d+\.\d+", page)}, key=lambda e: int(e.split(".")[-1])
+    )
