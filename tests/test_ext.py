@@ -106,12 +106,20 @@ def site(tmp_path_factory) -> Path:
     nb = _notebook()
     nbformat.write(nb, src / "chapters" / "01_a.ipynb")
     nbformat.write(nb, src / "notebooks" / "01_a.ipynb")  # stands in for the student notebook
-    (src / "index.md").write_text("# Book\n\n```{toctree}\nchapters/01_a\n```\n")
+    (src / "index.md").write_text("# Book\n\n```{toctree}\nchapters/01_a\ncite\napi\n```\n")
+    (src / "cite.rst").write_text(
+        "Cited\n=====\n\nAs shown [Ng02]_.\n\n.. [Ng02] Ng and Jordan, 2002.\n"
+    )
+    (src / "api.rst").write_text(
+        "API\n===\n\n.. autoclass:: dgm_utils.BernoulliNaiveBayes\n"
+        "   :members:\n   :inherited-members:\n"
+    )
     (src / "conf.py").write_text(
         f"import sys\nsys.path.insert(0, {str(ROOT / '_ext')!r})\n"
         "extensions = ['myst_nb', 'eval_glue', 'hide_glue', 'short_paths', 'student_links',"
         " 'a11y_fixes', 'widget_assets', 'explorer_frames', 'figure_sizes', 'palette_png',"
-        " 'no_fontawesome', 'search_texts']\n"
+        " 'no_fontawesome', 'search_texts', 'sphinx.ext.autodoc', 'sphinx.ext.napoleon',"
+        " 'api_docs']\n"
         "html_theme = 'sphinx_book_theme'\n"
         "nb_execution_mode = 'off'\n"
         "nb_merge_streams = True\n"
@@ -246,3 +254,14 @@ def test_search_texts_hold_each_page(site):
     script = (site / "_static" / "dgm-search-texts.js").read_text()
     texts = json.loads(script.removeprefix("window.DGM_SEARCH_TEXTS=").removesuffix(";\n"))
     assert "Accuracy 0.4213" in texts["chapters/01_a"]
+
+
+def test_a11y_citation_list_without_list_role(site):
+    page = (site / "cite.html").read_text()
+    assert '<div class="citation-list">' in page and 'role="list"' not in page
+
+
+def test_api_docs_leave_out_metadata_routing(site):
+    page = (site / "api.html").read_text()
+    assert "BernoulliNaiveBayes.fit" in page  # the class is documented, with its methods
+    assert "set_fit_request" not in page and "get_metadata_routing" not in page
