@@ -24,14 +24,16 @@ ifeq ($(shell uname -m),x86_64)
 PERTURBED += OPENBLAS_CORETYPE=Sandybridge
 endif
 
-.PHONY: book test lint unit unit-perturbed standalone lab clean help execute
+.PHONY: book test lint unit unit-perturbed standalone lab clean help execute notebooks \
+	notebooks-current
 
 help:
 	@echo "make book   build the website into _build/html"
 	@echo "make test   lint, unit tests + strict nbval (twice: default and perturbed numerics),"
 	@echo "            each chapter alone (Colab-like), strict site build, browser tests"
 	@echo "            of the site and of the chapters in JupyterLab"
-	@echo "make lab    JupyterLab on the book"
+	@echo "make lab    JupyterLab on the student notebooks (plain Markdown, as Colab shows them)"
+	@echo "make notebooks  regenerate notebooks/ (the student notebooks) from chapters/"
 	@echo "make clean  remove build outputs (keeps .venv)"
 
 $(STAMP): $(REQUIREMENTS) pyproject.toml
@@ -50,13 +52,22 @@ $(STAMP): $(REQUIREMENTS) pyproject.toml
 $(VENDOR): scripts/fetch_vendor.sh
 	bash scripts/fetch_vendor.sh
 
-book: $(STAMP) $(VENDOR)
+# The student notebooks: each chapter in portable Markdown (scripts/student_notebooks.py).
+# Committed, because Colab and Binder open them from the repository; `make test` fails
+# while they differ from what the chapters give (tests/test_student_notebooks.py).
+notebooks: $(STAMP)
+	$(BIN)/python scripts/student_notebooks.py
+
+book: $(STAMP) $(VENDOR) notebooks
 	$(BIN)/jupyter-book build .
 	@echo "The book is in _build/html: open file://$(CURDIR)/_build/html/index.html"
 
 lint: $(STAMP)
 	$(BIN)/ruff check dgm_utils tests benchmarks scripts _ext conftest.py
 	$(BIN)/ruff format --check dgm_utils tests benchmarks scripts _ext conftest.py
+
+notebooks-current: $(STAMP)
+	$(BIN)/python scripts/student_notebooks.py --check
 
 unit: $(STAMP)
 	$(BIN)/pytest --nbval
@@ -68,15 +79,19 @@ unit-perturbed: $(STAMP)
 standalone: $(STAMP)
 	$(BIN)/pytest --standalone tests/standalone
 
-test: lint unit unit-perturbed standalone $(VENDOR)
+test: lint notebooks-current unit unit-perturbed standalone $(VENDOR)
 	$(BIN)/jupyter-book build --all -W -n --keep-going .
 	bash scripts/ensure_chromium.sh
 	$(BIN)/pytest --site tests/site
 	$(BIN)/pytest --lab tests/lab
 
+# The student notebooks in plain JupyterLab, as Colab and a download show them: the config in
+# binder/jupyter turns jupyterlab-myst and the news pop-up off. (The MyST chapters in
+# JupyterLab with jupyterlab-myst: `jupyter lab chapters/`.)
 # As root (a container, Binder-like images) Jupyter refuses to start without --allow-root.
 lab: $(STAMP)
-	$(BIN)/jupyter lab $(if $(filter 0,$(shell id -u)),--allow-root) chapters/
+	JUPYTER_CONFIG_PATH=$(CURDIR)/binder/jupyter $(BIN)/jupyter lab \
+		$(if $(filter 0,$(shell id -u)),--allow-root) notebooks/
 
 clean:
 	rm -rf _build _extra .pytest_cache .ruff_cache

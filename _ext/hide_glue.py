@@ -7,6 +7,10 @@ them from the code *shown* on the site, statement by statement (a loop whose bod
 glues goes too); a cell left with no code loses its input box, and its output stays. The
 notebooks themselves are unchanged: a downloaded or opened chapter shows and runs
 everything, and nbval checks every glued value.
+
+Upstream behaviour relied on: MyST-NB puts a code cell's source in a ``literal_block``
+inside a container with the class ``cell_input`` (``tests/test_ext.py`` builds a page and
+fails if a glue call is still shown).
 """
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-/* The book's own behaviour on the website (see _ext/light_pages.py and _static/dgm.css).
+/* The book's own behaviour on the website (see _ext/explorer_frames.py, _ext/search_texts.py and _static/dgm.css).
  *
  * 1. Explorer players: frames other than the first carry data-src and are fetched when the
  *    reader moves a slider to them or next to them; the player's own oninput handler
@@ -7,6 +7,9 @@
  *    dgm-scrolls, plus dgm-at-start / dgm-at-end, which dgm.css turns into fading edges.
  * 3. Search opened from file://: the browser refuses fetch() of local pages, so the result
  *    snippets are read from _static/dgm-search-texts.js (written at build time) instead.
+ * 4. Search results: snippets are plain prose (no maths source, no launch or download menu),
+ *    and the query is highlighted as whole words: "d-separation" marks "d-separation", not
+ *    every "d" (Sphinx marks every occurrence of every fragment of the query).
  */
 (function () {
   "use strict";
@@ -95,4 +98,76 @@
       });
     };
   }
+
+  // 4. Search snippets and highlighting ---------------------------------------------------------
+  // Left out of a snippet: maths source, the article's header (launch, download, source menus).
+  var NOT_PROSE = ".headerlink, script, style, .math, mjx-container, .bd-header-article, " +
+    ".header-article-main, .dropdown-launch-buttons, .dropdown-download-buttons";
+  var WORD = "[\\p{L}\\p{N}_]";
+  function escapeRegExp(s) { return s.replace(/[.*+?^${}()|[\]\\]/g, "\\$&"); }
+  // The query as typed and each of its words (without a leading "-"), longest first.
+  function wholeWords(query) {
+    var q = query.trim().toLowerCase();
+    var words = q.split(/\s+/).map(function (w) { return w.replace(/^-/, ""); });
+    var terms = [q].concat(words).filter(function (t, i, all) { return t && all.indexOf(t) === i; });
+    terms.sort(function (a, b) { return b.length - a.length; });
+    if (!terms.length) return null;
+    return new RegExp("(?<!" + WORD + ")(?:" + terms.map(escapeRegExp).join("|") + ")(?!" + WORD + ")", "giu");
+  }
+  function highlight(root, re) {
+    var walker = document.createTreeWalker(root, NodeFilter.SHOW_TEXT);
+    var nodes = [];
+    while (walker.nextNode()) nodes.push(walker.currentNode);
+    nodes.forEach(function (node) {
+      if (node.parentNode.closest(".highlighted")) return;
+      var text = node.nodeValue, last = 0, frag = document.createDocumentFragment(), m;
+      re.lastIndex = 0;
+      while ((m = re.exec(text)) !== null) {
+        if (!m[0]) { re.lastIndex++; continue; }
+        frag.appendChild(document.createTextNode(text.slice(last, m.index)));
+        var span = document.createElement("span");
+        span.className = "highlighted";
+        span.textContent = m[0];
+        frag.appendChild(span);
+        last = m.index + m[0].length;
+      }
+      if (!last) return;
+      frag.appendChild(document.createTextNode(text.slice(last)));
+      node.parentNode.replaceChild(frag, node);
+    });
+  }
+  function patchSearch() {
+    if (typeof Search === "undefined" || Search.dgmPatched) return;
+    Search.dgmPatched = true;
+    Search.htmlToText = function (htmlString, anchor) {
+      var doc = new DOMParser().parseFromString(htmlString, "text/html");
+      doc.querySelectorAll(NOT_PROSE).forEach(function (el) { el.remove(); });
+      var main = doc.querySelector('[role="main"]');
+      var part = main && anchor ? main.querySelector(anchor) : null;
+      return ((part || main || doc.body).textContent || "").replace(/\s+/g, " ");
+    };
+    var parse = Search._parseQuery;
+    Search._parseQuery = function (query) {
+      var parsed = parse.apply(Search, arguments);
+      var re = wholeWords(query);
+      parsed[3] = new Set();  // no fragment highlighting by Sphinx; whole words below
+      // On the page a result opens, Sphinx marks these words (of three letters or more).
+      var words = query.trim().toLowerCase().split(/\s+/).filter(function (w) { return w.length >= 3; });
+      localStorage.setItem("sphinx_highlight_terms", words.join(" "));
+      var results = document.getElementById("search-results");
+      if (re && results && window.MutationObserver) {
+        new MutationObserver(function (records) {
+          records.forEach(function (r) {
+            r.addedNodes.forEach(function (n) {
+              if (n.nodeType === 1) highlight(n, re);
+              else if (n.nodeType === 3 && n.parentNode) highlight(n.parentNode, re);
+            });
+          });
+        }).observe(results, { childList: true, subtree: true });
+      }
+      return parsed;
+    };
+  }
+  patchSearch();
+  document.addEventListener("DOMContentLoaded", patchSearch);
 })();

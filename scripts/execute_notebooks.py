@@ -7,7 +7,8 @@ Re-executing an unchanged notebook leaves its file unchanged: no timing metadata
 saved ipywidgets state or widget views. A saved widget is dead without its kernel and its
 model id is random on every run; the explorer's HTML player beside it is what a reader of
 the stored notebook and the website see. The results of the prose's ``{eval}`` roles are
-refreshed from the new glue outputs (``scripts/lab_prose.py``).
+refreshed from the new glue outputs (``scripts/lab_prose.py``), and the chapter's student
+notebook (``notebooks/``) is written again from it (``scripts/student_notebooks.py``).
 """
 
 import os
@@ -20,6 +21,7 @@ from nbclient import NotebookClient
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import lab_prose  # noqa: E402
+import student_notebooks  # noqa: E402
 
 WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
 
@@ -59,3 +61,5 @@ if __name__ == "__main__":
     paths = [Path(p) for p in sys.argv[1:]] or sorted(Path("chapters").glob("*.ipynb"))
     for p in paths:
         print(f"{p}: {execute(p):.1f} s", flush=True)
+    for name in student_notebooks.write_all():
+        print(f"{name}: written")

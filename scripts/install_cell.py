@@ -33,13 +33,30 @@ def repository_url() -> str:
     raise SystemExit("_config.yml has no repository.url")
 
 
-def cell_source(url: str) -> str:
+def cell_source(url: str, module: str = "dgm_utils") -> str:
+    """The install cell for the repository at ``url`` (``module``: only tests change it)."""
     return (
         f"{MARKER} (Colab, Binder, a downloaded notebook).\n"
         "import importlib.util\n"
+        "import subprocess\n"
+        "import sys\n"
         "\n"
-        'if importlib.util.find_spec("dgm_utils") is None:\n'
-        f'    %pip install --quiet "{DISTRIBUTION} @ git+{url}"'
+        f'REQUIREMENT = "{DISTRIBUTION} @ git+{url}"\n'
+        f'if importlib.util.find_spec("{module}") is None:\n'
+        '    pip = [sys.executable, "-m", "pip", "install", "--quiet", REQUIREMENT]\n'
+        "    done = subprocess.run(pip, capture_output=True, text=True)\n"
+        "    importlib.invalidate_caches()\n"
+        f'    if done.returncode or importlib.util.find_spec("{module}") is None:\n'
+        "        said = [line.strip() for line in done.stderr.splitlines() if line.strip()]\n"
+        '        why = next((line for line in said if line.startswith(("fatal:", "ERROR:"))),\n'
+        '                   said[-1] if said else "pip failed")\n'
+        "        raise RuntimeError(\n"
+        f'            f"Could not install the book\'s package ({module}): {{why}}\\n"\n'
+        "            f\"Check the network, then run by hand: pip install '{REQUIREMENT}' \"\n"
+        '            "(in a notebook: %pip install ...) and restart the kernel.\\n"\n'
+        '            "Adopting the book? Its repository address is repository.url in "\n'
+        '            "_config.yml; run python scripts/install_cell.py after changing it."\n'
+        "        ) from None"
     )
 
 

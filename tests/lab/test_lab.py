@@ -19,23 +19,18 @@ Opt-in: ``pytest --lab tests/lab`` (``make test`` runs it after the site test).
 
 from __future__ import annotations
 
-import json
 import os
 import re
 import shutil
-import socket
-import subprocess
 import sys
-import time
-import urllib.request
 from pathlib import Path
 
 import pytest
+from labserver import close_page, running_lab
 
 ROOT = Path(__file__).resolve().parents[2]
 CHAPTERS = sorted(p.name for p in (ROOT / "chapters").glob("*.ipynb"))
 RUN_CHAPTER = os.environ.get("LAB_RUN_CHAPTER", "02_discrete_distributions.ipynb")
-JUPYTER = Path(sys.executable).with_name("jupyter")
 RAW_MYST = ("{glue", "{cite}", "{cite:", "{numref}", "{eval}", ":::{", "```{", "du.glued[")
 
 pytestmark = pytest.mark.lab
@@ -68,12 +63,6 @@ _NO_STALE = """() => window.jupyterapp.shell.currentWidget.content.widgets
     .every(c => !JSON.stringify(c.model.getMetadata('user_expressions') || []).includes('STALE'))"""
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 @pytest.fixture(scope="module")
 def lab(tmp_path_factory):
     """(base URL, token) of a JupyterLab serving a copy of the chapters."""
@@ -82,49 +71,9 @@ def lab(tmp_path_factory):
     shutil.copytree(ROOT / "chapters", root / "chapters")
     for name in ("dgm_utils", "references.bib", "reference"):  # what chapters point at
         (root / name).symlink_to(ROOT / name)
-    settings = tmp / "settings" / "@jupyterlab" / "notebook-extension"
-    settings.mkdir(parents=True)
-    # Render every cell, not only those scrolled into view.
-    (settings / "tracker.jupyterlab-settings").write_text(json.dumps({"windowingMode": "none"}))
-    port, token = _free_port(), os.urandom(16).hex()
-    env = dict(
-        os.environ,
-        JUPYTER_DATA_DIR=str(tmp / "data"),  # no notebook signatures: untrusted, as saved
-        JUPYTER_CONFIG_DIR=str(tmp / "config"),
-        JUPYTER_RUNTIME_DIR=str(tmp / "runtime"),
-        JUPYTERLAB_SETTINGS_DIR=str(tmp / "settings"),
-        JUPYTERLAB_WORKSPACES_DIR=str(tmp / "workspaces"),
-        PYTHONPATH=os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")])),
-    )
-    cmd = [
-        str(JUPYTER), "lab", "--no-browser", "--ip=127.0.0.1", f"--port={port}",
-        f"--IdentityProvider.token={token}", f"--ServerApp.root_dir={root}",
-        "--LabApp.expose_app_in_browser=True", "--LabApp.news_url=",
-        "--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate",
-    ]  # fmt: skip
-    if os.getuid() == 0:
-        cmd.append("--allow-root")
-    log = open(tmp / "lab.log", "w")  # noqa: SIM115
-    proc = subprocess.Popen(cmd, env=env, stdout=log, stderr=subprocess.STDOUT)
-    base = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 90
-        while True:
-            try:
-                urllib.request.urlopen(f"{base}/api/status?token={token}", timeout=5)
-                break
-            except OSError:
-                if proc.poll() is not None or time.monotonic() > deadline:
-                    pytest.fail(f"JupyterLab did not start:\n{(tmp / 'lab.log').read_text()}")
-                time.sleep(0.25)
-        yield base, token
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-        log.close()
+    args = ("--LabApp.news_url=", "--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate")
+    with running_lab(root, tmp, args=args) as lab:
+        yield lab
 
 
 def _open(browser, lab, name):
@@ -160,15 +109,7 @@ def _glue_keys(name: str) -> list[str]:
 
 
 def _close(page, lab) -> None:
-    """Close the page and shut its kernel down (kernels outlive the browser tab)."""
-    page.close()
-    base, token = lab
-    auth = {"Authorization": f"token {token}"}
-    with urllib.request.urlopen(urllib.request.Request(f"{base}/api/sessions", headers=auth)) as r:
-        sessions = json.load(r)
-    for session in sessions:
-        url = f"{base}/api/sessions/{session['id']}"
-        urllib.request.urlopen(urllib.request.Request(url, headers=auth, method="DELETE"))
+    close_page(page, lab)
 
 
 def _raw_markup(prose: list[str], keys: list[str]) -> list[str]:
