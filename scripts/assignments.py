@@ -209,8 +209,7 @@ def master_notebook(chapter: Path, specs: dict[str, dict] | None = None):
     if missing:
         raise ValueError(f"{chapter.name} has specs without an exercise cell: {missing}.")
     nb.cells = cells
-    for key in ("widgets",):
-        nb.metadata.pop(key, None)
+    nb.metadata.pop("widgets", None)  # no saved widget state in a notebook to hand out
     return nb
 
 
