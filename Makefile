@@ -25,7 +25,7 @@ PERTURBED += OPENBLAS_CORETYPE=Sandybridge
 endif
 
 .PHONY: book test lint unit unit-perturbed standalone lab clean help execute notebooks \
-	notebooks-current
+	notebooks-current assignments assignments-test pdf
 
 help:
 	@echo "make book   build the website into _build/html"
@@ -34,6 +34,9 @@ help:
 	@echo "            of the site and of the chapters in JupyterLab"
 	@echo "make lab    JupyterLab on the student notebooks (plain Markdown, as Colab shows them)"
 	@echo "make notebooks  regenerate notebooks/ (the student notebooks) from chapters/"
+	@echo "make assignments       graded otter-grader assignments of every chapter (_build/assignments)"
+	@echo "make assignments-test  grade right, wrong and mixed submissions of all seven chapters"
+	@echo "make pdf    the whole book as one PDF (_build/latex/book.pdf) and its checks"
 	@echo "make clean  remove build outputs (keeps .venv)"
 
 $(STAMP): $(REQUIREMENTS) pyproject.toml
@@ -84,6 +87,26 @@ test: lint notebooks-current unit unit-perturbed standalone $(VENDOR)
 	bash scripts/ensure_chromium.sh
 	$(BIN)/pytest --site tests/site
 	$(BIN)/pytest --lab tests/lab
+	$(BIN)/pytest tests/assignments --assignments=fast
+
+# Graded assignments with otter-grader: per chapter a student notebook and the autograder
+# zip Gradescope accepts (reference/instructors.md). make test grades two chapters' submissions;
+# assignments-test grades all seven (each submission runs its whole chapter).
+assignments: $(STAMP)
+	$(BIN)/python scripts/assignments.py
+
+assignments-test: $(STAMP)
+	$(BIN)/pytest tests/assignments --assignments=all
+
+# The whole book as one PDF with Debian's TeX Live (installed when missing), checked with
+# pdftotext. The site links book.pdf: copied into _extra/ (the next `make book` serves it)
+# and into an existing _build/html.
+pdf: $(STAMP)
+	bash scripts/ensure_texlive.sh
+	$(BIN)/jupyter-book build . --builder pdflatex
+	$(BIN)/pytest --pdf tests/pdf
+	mkdir -p _extra && cp _build/latex/book.pdf _extra/book.pdf
+	if [ -d _build/html ]; then cp _build/latex/book.pdf _build/html/book.pdf; fi
 
 # The student notebooks in plain JupyterLab, as Colab and a download show them: the config in
 # binder/jupyter turns jupyterlab-myst and the news pop-up off. (The MyST chapters in
