@@ -118,6 +118,14 @@ class _Classifier(ClassifierMixin, BaseEstimator):
         check_fitted(self, "fit(X, y)")
         return self.classes_[np.argmax(self.predict_log_proba(X), axis=1)]
 
+    def score(self, X, y, sample_weight=None) -> float:
+        """Accuracy of ``predict(X)`` against ``y``, weighted by ``sample_weight`` if given.
+
+        scikit-learn's ``ClassifierMixin.score`` (``accuracy_score``), so model selection
+        ranks these classifiers exactly as it ranks scikit-learn's.
+        """
+        return super().score(X, y, sample_weight=sample_weight)
+
 
 # --------------------------------------------------------------------------------------
 # Naive Bayes
