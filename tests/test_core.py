@@ -524,7 +524,7 @@ def test_the_page_checker_agrees_with_check_on_every_exercise():
 
 def test_moved_names_still_import_from_their_old_modules():
     """discrete.py was split by concept and fit_digit_models moved to experiments.py; the
-    old import paths (and chapter 5's ``clf.make_spam_corpus``) give the very same objects."""
+    old import paths (and chapter 5's ``du.make_spam_corpus``) give the very same objects."""
     from dgm_utils import (
         autoregressive,
         binary_densities,
