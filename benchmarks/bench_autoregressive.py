@@ -26,7 +26,6 @@ from __future__ import annotations
 import json
 
 import numpy as np
-
 import torch
 from _timing import best_of
 
