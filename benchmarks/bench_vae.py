@@ -58,6 +58,7 @@ def bare_loop(X_fit: np.ndarray) -> float:
 
 
 def main() -> None:
+    du.reproducible()  # the chapters' configuration: float64, rounded gradients
     torch.set_num_threads(1)
     X_fit, X_val, X_test = data()
     torch.manual_seed(0)
@@ -77,8 +78,8 @@ def main() -> None:
     x_test = torch.as_tensor(X_test, dtype=torch.float64)
     start = time.perf_counter()
     with torch.no_grad():
-        iwae = vae.iwae_bound(x_test, 1000, generator=torch.Generator().manual_seed(0)).mean()
-        elbo = vae.elbo(x_test, n_samples=100, generator=torch.Generator().manual_seed(1)).mean()
+        iwae = vae.iwae_bound(x_test, 1000, rng=torch.Generator().manual_seed(0)).mean()
+        elbo = vae.elbo(x_test, n_samples=100, rng=torch.Generator().manual_seed(1)).mean()
     eval_seconds = time.perf_counter() - start
     independent = du.IndependentBernoulli(alpha=1.0).fit(X_fit)
     nll_independent = -independent.log_prob(X_test).mean()

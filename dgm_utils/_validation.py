@@ -45,6 +45,18 @@ def check_fitted(estimator, fit_call: str = "fit(X)") -> None:
     )
 
 
+def check_feature_names(estimator, X, *, reset: bool) -> None:
+    """Record (``reset``) or check a DataFrame's column names, as scikit-learn does.
+
+    A model fitted on named columns refuses columns in another order or with other names
+    at prediction time, instead of reading them by position.
+    """
+    if hasattr(X, "columns") or hasattr(estimator, "feature_names_in_"):
+        from sklearn.utils.validation import _check_feature_names
+
+        _check_feature_names(estimator, X, reset=reset)
+
+
 def check_int(value, name: str, *, minimum: int | None = None) -> int:
     """Return ``value`` as an int; bools and non-integers raise ``TypeError``."""
     if isinstance(value, bool) or not isinstance(value, numbers.Integral):

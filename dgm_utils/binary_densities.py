@@ -15,6 +15,7 @@ from sklearn.base import BaseEstimator, DensityMixin
 
 from ._validation import (
     check_binary,
+    check_feature_names,
     check_fitted,
     check_float,
     check_int,
@@ -130,6 +131,7 @@ class _BinaryDensity(DensityMixin, BaseEstimator):
         return check_float(self.alpha, "alpha", low=0.0)
 
     def _check_X(self, X, fitted: bool = True) -> np.ndarray:
+        check_feature_names(self, X, reset=not fitted)
         n = self.n_features_in_ if fitted else None
         return check_binary(X, "X", n_features=n, hint="For one image use x[None, :].")
 

@@ -23,6 +23,7 @@ from sklearn.utils.multiclass import check_classification_targets
 
 from ._validation import (
     check_binary,
+    check_feature_names,
     check_fitted,
     check_float,
     check_int,
@@ -186,6 +187,7 @@ class BernoulliNaiveBayes(_Classifier):
         """
         alpha = check_float(self.alpha, "alpha", low=0.0, low_inclusive=False)
         _reject_nan(X)
+        check_feature_names(self, X, reset=True)
         X = _check_binary(X, allow_nan=False)
         classes, y_idx = _encode_labels(y, X.shape[0])
         onehot = np.zeros((X.shape[0], classes.size))
@@ -219,6 +221,7 @@ class BernoulliNaiveBayes(_Classifier):
         jll : array of shape (n_samples, n_classes)
         """
         check_fitted(self, "fit(X, y)")
+        check_feature_names(self, X, reset=False)
         X = _check_binary(X, allow_nan=True, n_features=self.n_features_in_)
         log_p1, log_p0 = self.feature_log_prob_, self._log_prob0
         missing = np.isnan(X)
@@ -309,6 +312,7 @@ class GaussianNaiveBayes(_Classifier):
         """
         var_smoothing = check_float(self.var_smoothing, "var_smoothing", low=0.0)
         _reject_nan(X)
+        check_feature_names(self, X, reset=True)
         X = check_matrix(X, "X")
         classes, y_idx = _encode_labels(y, X.shape[0])
         # Per class, the mean and then the mean squared deviation from it (two passes with
@@ -344,6 +348,7 @@ class GaussianNaiveBayes(_Classifier):
         jll : array of shape (n_samples, n_classes)
         """
         check_fitted(self, "fit(X, y)")
+        check_feature_names(self, X, reset=False)
         X = check_matrix(X, "X", allow_nan=True, n_features=self.n_features_in_)
         observed = ~np.isnan(X)
         # z_ik = (x_i - mu_ki) / sigma_ki: centred before squaring (as GaussianNB), never
@@ -518,6 +523,7 @@ class LogisticRegression(_Classifier):
         if not isinstance(self.warm_start, bool | np.bool_):
             raise TypeError(f"warm_start must be True or False, got {self.warm_start!r}.")
         _reject_nan(X)
+        check_feature_names(self, X, reset=True)
         X = check_matrix(X, "X")
         classes, y_idx = _encode_labels(y, X.shape[0])
         n_classes, d = classes.size, X.shape[1]
@@ -589,6 +595,7 @@ class LogisticRegression(_Classifier):
                 "p(y | x) and cannot marginalise a missing x_i; impute it first, e.g. with the "
                 "training mean of that feature."
             )
+        check_feature_names(self, X, reset=False)
         X = check_matrix(X, "X", n_features=self.n_features_in_)
         with _single_threaded_blas():
             Z = X @ self.coef_.T + self.intercept_

@@ -16,6 +16,7 @@ from sklearn.base import BaseEstimator, DensityMixin
 
 from ._validation import (
     check_binary,
+    check_feature_names,
     check_fitted,
     check_float,
     check_int,
@@ -394,6 +395,7 @@ class BernoulliMixture(_BaseMixture):
         check_float(self.alpha, "alpha", low=0.0)
 
     def _check_X(self, X, *, fitting: bool) -> np.ndarray:
+        check_feature_names(self, X, reset=fitting)
         n_features = None if fitting else self.means_.shape[1]
         hint = "For one image use x[None, :]."
         if not fitting and n_features == 64:
@@ -680,6 +682,7 @@ class GaussianMixture(_BaseMixture):
             self._covariances_init = c
 
     def _check_X(self, X, *, fitting: bool) -> np.ndarray:
+        check_feature_names(self, X, reset=fitting)
         n_features = None
         if not fitting:
             n_features = self.means_.shape[1]

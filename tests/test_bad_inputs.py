@@ -265,3 +265,29 @@ def test_fuzz_public_api_gets_a_named_error_or_a_finite_result():
             out = out.detach().numpy() if isinstance(out, torch.Tensor) else np.asarray(out)
             # a log-density of a point 1e200 away underflows to -inf: the float answer
             assert not np.isnan(out).any() and not (out == np.inf).any(), (name, out)
+
+
+@pytest.mark.parametrize(
+    "make",
+    [
+        du.IndependentBernoulli,
+        du.BinaryMarkovChain,
+        lambda: du.BernoulliMixture(2, random_state=0),
+        lambda: du.GaussianMixture(1),
+        du.BernoulliNaiveBayes,
+        du.GaussianNaiveBayes,
+        du.LogisticRegression,
+    ],
+)
+def test_dataframe_columns_are_read_by_name_not_position(make):
+    pd = pytest.importorskip("pandas")
+    X = np.array([[0, 1, 1], [1, 0, 1], [1, 1, 0], [0, 0, 1]] * 3)
+    df = pd.DataFrame(X, columns=["a", "b", "c"])
+    model = make()
+    model.fit(df, np.arange(12) % 2) if hasattr(model, "predict_proba") and not hasattr(
+        model, "log_prob"
+    ) else model.fit(df)
+    assert list(model.feature_names_in_) == ["a", "b", "c"]
+    method = getattr(model, "log_prob", None) or model.predict_proba
+    with pytest.raises(ValueError, match="feature names should match"):
+        method(df[["c", "b", "a"]])

@@ -333,26 +333,26 @@ def test_calibration_curve_matches_sklearn():
     rng = np.random.default_rng(4)
     p = rng.random(500) ** 2
     y = (rng.random(500) < p).astype(int)
-    ours_p, ours_f, counts = clf.calibration_curve(y, p, n_bins=8)
+    ours_p, ours_f, counts = du.calibration_curve(y, p, n_bins=8)
     ref_f, ref_p = sk_calibration_curve(y, p, n_bins=8)
     np.testing.assert_allclose(ours_p, ref_p, atol=1e-12)
     np.testing.assert_allclose(ours_f, ref_f, atol=1e-12)
     assert counts.sum() == 500
     # A perfectly calibrated constant predictor has zero ECE.
-    assert clf.expected_calibration_error([0, 1, 0, 1], [0.5, 0.5, 0.5, 0.5]) == 0.0
-    assert clf.expected_calibration_error([1, 1], [0.2, 0.2]) == pytest.approx(0.8)
+    assert du.expected_calibration_error([0, 1, 0, 1], [0.5, 0.5, 0.5, 0.5]) == 0.0
+    assert du.expected_calibration_error([1, 1], [0.2, 0.2]) == pytest.approx(0.8)
 
 
 @pytest.mark.parametrize("n_bins", [2, 4, 5, 10])
 def test_calibration_curve_matches_sklearn_on_bin_edges(n_bins):
     """Probabilities exactly on the bin edges land in the same bins as scikit-learn's."""
-    assert len(clf.calibration_curve([0, 1, 1, 0], [0.1, 0.2, 0.5, 0.5], n_bins=n_bins)[0]) == len(
+    assert len(du.calibration_curve([0, 1, 1, 0], [0.1, 0.2, 0.5, 0.5], n_bins=n_bins)[0]) == len(
         sk_calibration_curve([0, 1, 1, 0], [0.1, 0.2, 0.5, 0.5], n_bins=n_bins)[0]
     )
     rng = np.random.default_rng(n_bins)
     p = np.linspace(0.0, 1.0, n_bins + 1)[rng.integers(0, n_bins + 1, 200)]
     y = (rng.random(200) < p).astype(int)
-    ours_p, ours_f, counts = clf.calibration_curve(y, p, n_bins=n_bins)
+    ours_p, ours_f, counts = du.calibration_curve(y, p, n_bins=n_bins)
     ref_f, ref_p = sk_calibration_curve(y, p, n_bins=n_bins)
     np.testing.assert_allclose(ours_p, ref_p, atol=1e-12)
     np.testing.assert_allclose(ours_f, ref_f, atol=1e-12)
@@ -360,7 +360,7 @@ def test_calibration_curve_matches_sklearn_on_bin_edges(n_bins):
 
 
 def test_spam_corpus_generative_process():
-    X, y, vocab = clf.make_spam_corpus(4000, np.random.default_rng(5))
+    X, y, vocab = du.make_spam_corpus(4000, np.random.default_rng(5))
     assert X.shape == (4000, len(vocab)) and X.dtype == np.uint8
     assert set(np.unique(X)) == {0, 1}
     assert abs(y.mean() - 0.4) < 0.03
@@ -370,14 +370,14 @@ def test_spam_corpus_generative_process():
     winner = X[y == 1, vocab.index("winner")].mean()
     assert winner == pytest.approx((0.6 + 2 * 0.04) / 3, abs=0.03)
     # Same seed, same corpus.
-    X2, y2, _ = clf.make_spam_corpus(4000, np.random.default_rng(5))
+    X2, y2, _ = du.make_spam_corpus(4000, np.random.default_rng(5))
     np.testing.assert_array_equal(X, X2)
     np.testing.assert_array_equal(y, y2)
 
 
 def test_learning_curves_shapes_and_values(digits):
     X_train, X_test, y_train, y_test = digits
-    errors = clf.learning_curves(
+    errors = du.learning_curves(
         {"nb": du.BernoulliNaiveBayes},
         X_train,
         y_train,
@@ -392,7 +392,9 @@ def test_learning_curves_shapes_and_values(digits):
     full = 1 - du.BernoulliNaiveBayes().fit(X_train, y_train).score(X_test, y_test)
     np.testing.assert_allclose(errors["nb"][:, 1], full)
     with pytest.raises(ValueError, match="sizes must increase"):
-        clf.learning_curves({}, X_train, y_train, X_test, y_test, [50, 20], 1, 0)
+        du.learning_curves(
+            {"nb": du.BernoulliNaiveBayes}, X_train, y_train, X_test, y_test, [50, 20], 1, 0
+        )
 
 
 # ------------------------------------------------------------------ exercises
@@ -433,16 +435,16 @@ def test_exercise_answers_computed_independently():
 
 
 def test_spam_posterior_brute_force_and_calibrated():
-    X, y, vocab = clf.make_spam_corpus(20000, np.random.default_rng(6))
-    post = clf.spam_posterior(X)
+    X, y, vocab = du.make_spam_corpus(20000, np.random.default_rng(6))
+    post = du.spam_posterior(X)
     # One e-mail by explicit sums over the six topics of the generator.
     x = X[0]
     total = {0: 0.0, 1: 0.0}
     for cls, prior in (("ham", 0.6), ("spam", 0.4)):
-        for words in clf.SPAM_TOPICS[cls].values():
+        for words in du.spam_corpus.SPAM_TOPICS[cls].values():
             lik = prior / 3
             for phrase in {
-                w for t in clf.SPAM_TOPICS.values() for ws in t.values() for w in ws
+                w for t in du.spam_corpus.SPAM_TOPICS.values() for ws in t.values() for w in ws
             } | set(spam_corpus._NEUTRAL_WORDS):
                 p = (
                     0.6
@@ -456,31 +458,31 @@ def test_spam_posterior_brute_force_and_calibrated():
             total[int(cls == "spam")] += lik
     assert post[0] == pytest.approx(total[1] / (total[0] + total[1]), rel=1e-10)
     # The true posterior is calibrated: among e-mails given p in a bin, a fraction p is spam.
-    mean_p, frac, counts = clf.calibration_curve(y, post, n_bins=5)
+    mean_p, frac, counts = du.calibration_curve(y, post, n_bins=5)
     assert np.all(np.abs(mean_p - frac)[counts > 500] < 0.03)
 
 
 def test_with_copies_and_hide_features():
     X = np.arange(12).reshape(3, 4)
-    X3 = clf.with_copies(X, 1, 3)
+    X3 = du.with_copies(X, 1, 3)
     assert X3.shape == (3, 6)
     np.testing.assert_array_equal(X3[:, 4], X[:, 1])
     np.testing.assert_array_equal(X3[:, 5], X[:, 1])
-    np.testing.assert_array_equal(clf.with_copies(X, 2, 1), X)
+    np.testing.assert_array_equal(du.with_copies(X, 2, 1), X)
     with pytest.raises(ValueError, match="column must index"):
-        clf.with_copies(X, 4, 2)
+        du.with_copies(X, 4, 2)
     rng = np.random.default_rng(7)
-    H = clf.hide_features(np.ones((50, 64)), 0.3, rng)
+    H = du.hide_features(np.ones((50, 64)), 0.3, rng)
     np.testing.assert_array_equal(np.isnan(H).sum(axis=1), round(0.3 * 64))
     # Every feature gets hidden somewhere, and visible entries are untouched.
     assert np.isnan(H).any(axis=0).all()
     assert np.all(H[~np.isnan(H)] == 1)
     with pytest.raises(ValueError, match="fraction must be <= 1"):
-        clf.hide_features(np.ones((2, 2)), 1.5, rng)
+        du.hide_features(np.ones((2, 2)), 1.5, rng)
 
 
 def test_linear_log_odds_reproduces_naive_bayes():
-    X, y, _ = clf.make_spam_corpus(500, np.random.default_rng(8))
+    X, y, _ = du.make_spam_corpus(500, np.random.default_rng(8))
     nb = du.BernoulliNaiveBayes(alpha=0.5).fit(X, y)
     coef, intercept = nb.linear_log_odds()
     p = 1 / (1 + np.exp(-(X @ coef + intercept)))
@@ -503,7 +505,7 @@ def test_reliability_diagram_plots_the_calibration_curve():
     y = (rng.random(300) < p).astype(int)
     fig, ax = plt.subplots()
     du.plotting.reliability_diagram(y, p, ax=ax, n_bins=5)
-    mean_p, frac, _ = clf.calibration_curve(y, p, n_bins=5)
+    mean_p, frac, _ = du.calibration_curve(y, p, n_bins=5)
     x_line, y_line = ax.lines[1].get_data()
     np.testing.assert_allclose(x_line, mean_p)
     np.testing.assert_allclose(y_line, frac)

@@ -419,7 +419,7 @@ def test_no_chapter_stores_warnings_or_other_stderr():
 
 def test_moved_names_still_import_from_their_old_modules():
     """discrete.py was split by concept and fit_digit_models moved to experiments.py; the
-    old import paths (and chapter 5's ``clf.make_spam_corpus``) give the very same objects."""
+    old import paths (and chapter 5's ``du.make_spam_corpus``) give the very same objects."""
     from dgm_utils import (
         autoregressive,
         binary_densities,
