@@ -28,6 +28,9 @@ MAX_FACTOR_BYTES = 2**28
 #: np.einsum takes at most this many distinct labels and (safely) this many operands.
 _MAX_LABELS = 52
 _MAX_OPERANDS = 32
+#: A new factor whose largest entry is below this is divided by it (a pass over the table
+#: that larger factors skip): far above float64's smallest normal number, 2.2e-308.
+_RESCALE_BELOW = 1e-100
 #: Below this many entries (the product of all of a step's variables' cardinalities), one
 #: pass of np.einsum beats the Python cost of finding a pairwise contraction path.
 _PATH_MIN_ENTRIES = 100_000
@@ -95,13 +98,14 @@ class VariableElimination:
         for operands, out, path in plan.steps:
             args = [a for slot, labels in operands for a in (factors[slot], labels)]
             result = np.einsum(*args, out, optimize=path)
-            # Rescaling each new factor by its maximum keeps long products from underflowing;
-            # constants cancel in the final normalisation. A zero factor means the evidence
-            # is impossible (also when it comes from a part d-separated from the query).
+            # Rescaling a new factor by its maximum once it gets small keeps long products
+            # from underflowing; constants cancel in the final normalisation. A zero factor
+            # means the evidence is impossible (also when it comes from a part d-separated
+            # from the query).
             scale = result.max(initial=0.0)
             if scale == 0.0:
                 return zeros
-            factors.append(result / scale)
+            factors.append(result / scale if scale < _RESCALE_BELOW else result)
         return factors[-1]
 
     def _plan(self, variables: tuple[str, ...], observed: frozenset[str]) -> _Plan:
@@ -226,12 +230,12 @@ class _PlanBuilder:
         return slot
 
     def _path(self, operands: list, names: list[str], out: list[int]):
-        """``False`` (one pass of np.einsum over all the labels) for a small or two-factor
-        step; for a large product of three or more factors, the pairwise contraction order
-        numpy's ``einsum_path`` finds, which sums each variable out as soon as it can and
-        multiplies with BLAS where a pair allows it."""
+        """``False`` (one pass of np.einsum over all the labels) for a small step; for a
+        large one, the pairwise contraction order numpy's ``einsum_path`` finds, which sums
+        each variable out as soon as it can and multiplies with BLAS where a pair allows it
+        (opt_einsum's greedy search, as numpy ships it)."""
         size = math.prod(self.card[u] for u in names)
-        if len(operands) < 3 or size < _PATH_MIN_ENTRIES:
+        if len(operands) < 2 or size < _PATH_MIN_ENTRIES:
             return False
         shapes = [[self.card[names[i]] for i in labels] for _, labels in operands]
         dummies = [np.broadcast_to(np.float64(0), shape) for shape in shapes]
