@@ -89,7 +89,10 @@ class VariableElimination:
         plan = self._plan(tuple(variables), frozenset(evidence))
         zeros = np.zeros([self._card[v] for v in variables])
         for part in plan.checks:  # parts d-separated from the query, which may vanish
-            if not self._positive_somewhere(part.nodes, evidence) and not self._run(part, evidence):
+            if self._positive_somewhere(part, evidence):
+                continue
+            scopes = {v: tuple(u for u in self._family[v] if u not in evidence) for v in part}
+            if self._run(self._build(part, scopes, evidence, ()), evidence) is None:
                 return zeros
         table = self._run(plan, evidence)
         return zeros if table is None else table
@@ -165,9 +168,7 @@ class VariableElimination:
         # unless a forward sample already shows its evidence possible.
         parts = _connected_parts(scopes, variables)
         plan = self._build(parts[0], scopes, observed, variables)
-        plan.checks = [
-            self._build(part, scopes, observed, ()) for part in parts[1:] if self._may_vanish(part)
-        ]
+        plan.checks = [part for part in parts[1:] if self._may_vanish(part)]
         if self.cache_plans:
             self._plans[key] = plan
         return plan
@@ -214,14 +215,15 @@ def _connected_parts(
 
 class _Plan:
     """A variable-elimination plan: the nodes whose CPTs enter, the einsum steps, and the
-    plans of the parts d-separated from the query whose constant may be zero."""
+    nodes of each part d-separated from the query whose constant may be zero (planned only
+    when a forward sample does not show it positive)."""
 
     __slots__ = ("checks", "nodes", "steps")
 
     def __init__(self, nodes: list[str], steps: list):
         self.nodes = nodes
         self.steps = steps
-        self.checks: list[_Plan] = []
+        self.checks: list[list[str]] = []
 
 
 class _PlanBuilder:
