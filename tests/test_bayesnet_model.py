@@ -297,7 +297,7 @@ def test_bad_random_network_arguments():
         random_network(4, 10, (2, 2), np.random.default_rng(0))
     with pytest.raises(TypeError, match="pair"):
         random_network(4, 2, 3, np.random.default_rng(0))
-    with pytest.raises(ValueError, match=r"n_nodes=20,000 is above the 2,000 nodes"):
+    with pytest.raises(ValueError, match=r"n_nodes=20,000 is above the 3,000 nodes"):
         random_network(20_000, 30_000, (2, 2), np.random.default_rng(0))
     with pytest.raises(ValueError, match=r"CPTs would hold [\d,]+ entries in total"):
         random_network(40, 400, (6, 6), np.random.default_rng(0), max_parents=None)

@@ -28,6 +28,12 @@ MAX_FACTOR_BYTES = 2**28
 #: np.einsum takes at most this many distinct labels and (safely) this many operands.
 _MAX_LABELS = 52
 _MAX_OPERANDS = 32
+#: A new factor whose largest entry is below this is divided by it (a pass over the table
+#: that larger factors skip): far above float64's smallest normal number, 2.2e-308.
+_RESCALE_BELOW = 1e-100
+#: Forward samples tried to show that a part d-separated from the query has evidence of
+#: positive probability, before summing it exactly.
+_CERTIFICATE_SAMPLES = 16
 #: Below this many entries (the product of all of a step's variables' cardinalities), one
 #: pass of np.einsum beats the Python cost of finding a pairwise contraction path.
 _PATH_MIN_ENTRIES = 100_000
@@ -82,6 +88,17 @@ class VariableElimination:
         """
         plan = self._plan(tuple(variables), frozenset(evidence))
         zeros = np.zeros([self._card[v] for v in variables])
+        for part in plan.checks:  # parts d-separated from the query, which may vanish
+            if self._positive_somewhere(part, evidence):
+                continue
+            scopes = {v: tuple(u for u in self._family[v] if u not in evidence) for v in part}
+            if self._run(self._build(part, scopes, evidence, ()), evidence) is None:
+                return zeros
+        table = self._run(plan, evidence)
+        return zeros if table is None else table
+
+    def _run(self, plan: _Plan, evidence: Mapping[str, int]) -> np.ndarray | None:
+        """The plan's last factor, or None when a factor vanishes (impossible evidence)."""
         # One factor per node of the plan: its CPT with the observed axes fixed to their states.
         factors = []
         for v in plan.nodes:
@@ -89,20 +106,42 @@ class VariableElimination:
             if v in evidence:  # a likelihood column p(x_v | parents): may be small everywhere
                 scale = factor.max(initial=0.0)
                 if scale == 0.0:
-                    return zeros
+                    return None
                 factor = factor / scale
             factors.append(factor)
         for operands, out, path in plan.steps:
             args = [a for slot, labels in operands for a in (factors[slot], labels)]
             result = np.einsum(*args, out, optimize=path)
-            # Rescaling each new factor by its maximum keeps long products from underflowing;
-            # constants cancel in the final normalisation. A zero factor means the evidence
-            # is impossible (also when it comes from a part d-separated from the query).
+            # Rescaling a new factor by its maximum once it gets small keeps long products
+            # from underflowing; constants cancel in the final normalisation.
             scale = result.max(initial=0.0)
             if scale == 0.0:
-                return zeros
-            factors.append(result / scale)
+                return None
+            factors.append(result / scale if scale < _RESCALE_BELOW else result)
         return factors[-1]
+
+    def _positive_somewhere(self, nodes: list[str], evidence: Mapping[str, int]) -> bool:
+        """Whether one of a few forward samples of the unobserved ``nodes`` (in topological
+        order, the observed ones clamped) gives the evidence positive probability: a proof
+        that the part's constant is positive, found at the cost of a few table lookups
+        (likelihood weighting, with a fixed seed so that answers do not vary). False proves
+        nothing: the part is then summed exactly."""
+        rng = np.random.default_rng(0)
+        state = {v: np.full(_CERTIFICATE_SAMPLES, s) for v, s in evidence.items()}
+        alive = np.ones(_CERTIFICATE_SAMPLES, dtype=bool)
+        for v in nodes:  # plan.nodes are in topological order
+            rows = self._cpts[v][tuple(state[u] for u in self._family[v][:-1])]
+            rows = np.broadcast_to(rows, (_CERTIFICATE_SAMPLES, rows.shape[-1]))
+            if v in evidence:
+                alive &= rows[np.arange(_CERTIFICATE_SAMPLES), evidence[v]] > 0
+            else:
+                u = rng.random(_CERTIFICATE_SAMPLES)[:, None]
+                state[v] = np.minimum(
+                    (u >= np.cumsum(rows, axis=-1)).sum(axis=-1), rows.shape[-1] - 1
+                )
+            if not alive.any():
+                return False
+        return True
 
     def _plan(self, variables: tuple[str, ...], observed: frozenset[str]) -> _Plan:
         key = (variables, observed)
@@ -124,12 +163,19 @@ class VariableElimination:
         # the factors' scopes being its cliques). pgmpy drops them. The constant of such a
         # part is p(its evidence), though, and when that is zero the query must be refused,
         # as enumeration refuses it. A part whose CPTs have no zero entry has a positive
-        # constant and is dropped; any other part is summed to its constant, on its own (it
-        # shares no unobserved variable with the query, so its tables never meet the query's).
+        # constant and is dropped; any other part gets a plan of its own (it shares no
+        # unobserved variable with the query, so its tables never meet the query's), run
+        # unless a forward sample already shows its evidence possible.
         parts = _connected_parts(scopes, variables)
-        nodes = [
-            v for k, part in enumerate(parts) for v in part if k == 0 or self._may_vanish(part)
-        ]
+        plan = self._build(parts[0], scopes, observed, variables)
+        plan.checks = [part for part in parts[1:] if self._may_vanish(part)]
+        if self.cache_plans:
+            self._plans[key] = plan
+        return plan
+
+    def _build(self, nodes, scopes, observed, variables) -> _Plan:
+        """The einsum steps that sum the factors of ``nodes`` down to a table over
+        ``variables``."""
         relevant = [scopes[v] for v in nodes]
         hidden = [v for v in nodes if v not in observed and v not in variables]
         builder = _PlanBuilder(relevant, self._card)
@@ -137,11 +183,8 @@ class VariableElimination:
             slots = sorted(builder.where[v])
             union = tuple(dict.fromkeys(u for s in slots for u in builder.live[s]))
             builder.emit(slots, tuple(u for u in union if u != v))
-        builder.emit(sorted(builder.live), variables)
-        plan = _Plan(nodes, builder.steps)
-        if self.cache_plans:
-            self._plans[key] = plan
-        return plan
+        builder.emit(sorted(builder.live), tuple(variables))
+        return _Plan(nodes, builder.steps)
 
     def _may_vanish(self, part: Iterable[str]) -> bool:
         return any(self._has_zero[v] for v in part)
@@ -171,13 +214,16 @@ def _connected_parts(
 
 
 class _Plan:
-    """A variable-elimination plan: the nodes whose CPTs enter, and the einsum steps."""
+    """A variable-elimination plan: the nodes whose CPTs enter, the einsum steps, and the
+    nodes of each part d-separated from the query whose constant may be zero (planned only
+    when a forward sample does not show it positive)."""
 
-    __slots__ = ("nodes", "steps")
+    __slots__ = ("checks", "nodes", "steps")
 
     def __init__(self, nodes: list[str], steps: list):
         self.nodes = nodes
         self.steps = steps
+        self.checks: list[list[str]] = []
 
 
 class _PlanBuilder:
@@ -226,12 +272,12 @@ class _PlanBuilder:
         return slot
 
     def _path(self, operands: list, names: list[str], out: list[int]):
-        """``False`` (one pass of np.einsum over all the labels) for a small or two-factor
-        step; for a large product of three or more factors, the pairwise contraction order
-        numpy's ``einsum_path`` finds, which sums each variable out as soon as it can and
-        multiplies with BLAS where a pair allows it."""
+        """``False`` (one pass of np.einsum over all the labels) for a small step; for a
+        large one, the pairwise contraction order numpy's ``einsum_path`` finds, which sums
+        each variable out as soon as it can and multiplies with BLAS where a pair allows it
+        (opt_einsum's greedy search, as numpy ships it)."""
         size = math.prod(self.card[u] for u in names)
-        if len(operands) < 3 or size < _PATH_MIN_ENTRIES:
+        if len(operands) < 2 or size < _PATH_MIN_ENTRIES:
             return False
         shapes = [[self.card[names[i]] for i in labels] for _, labels in operands]
         dummies = [np.broadcast_to(np.float64(0), shape) for shape in shapes]
