@@ -1,9 +1,15 @@
 """Each chapter runs alone, as a student meets it in Colab or as a downloaded notebook.
 
+What runs is the chapter's student notebook (``notebooks/``, what the site's launch and
+download buttons hand out; its code cells are the chapter's, ``tests/test_student_notebooks.py``),
+and its outputs must equal the chapter's stored ones, compared as strict nbval compares them
+(``tests/sanitize.cfg``; images and glue records aside, which nbval does not compare either
+and which need MyST-NB).
+
 The environment holds Colab's preinstalled stack (numpy, scipy, matplotlib, scikit-learn,
 pandas, torch, ipywidgets) plus the book's package installed from a wheel with its declared
 dependencies, and nothing that exists only for building the book (no MyST-NB, no Jupyter
-Book). Each chapter is copied alone into an empty folder and executed top to bottom in a
+Book). Each student notebook is copied alone into an empty folder and executed top to bottom in a
 kernel of that environment: no cell may fail, except those tagged ``raises-exception``.
 
 The environment (``.venv-standalone``) is made once and reused while the pinned versions
@@ -14,8 +20,10 @@ Run: ``pytest --standalone tests/standalone`` (``make test`` does).
 
 from __future__ import annotations
 
+import configparser
 import hashlib
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -28,6 +36,8 @@ from nbclient import NotebookClient
 ROOT = Path(__file__).resolve().parents[2]
 ENV = ROOT / ".venv-standalone"
 CHAPTERS = sorted((ROOT / "chapters").glob("*.ipynb"))
+STUDENT = ROOT / "notebooks"
+COMPARED = ("text/plain", "text/html", "text/latex", "text/markdown")
 # What Colab has preinstalled, that the chapters may use; ipykernel runs the chapter.
 COLAB_STACK = ["numpy", "scipy", "matplotlib", "scikit-learn", "pandas", "ipywidgets", "ipykernel"]
 TORCH_INDEX = os.environ.get("TORCH_INDEX", "https://download.pytorch.org/whl/cpu")
@@ -110,10 +120,51 @@ def kernel(tmp_path_factory) -> str:
     return "dgm-standalone"
 
 
+def _sanitizers() -> list[tuple[re.Pattern, str]]:
+    cfg = configparser.ConfigParser()
+    cfg.read(ROOT / "tests" / "sanitize.cfg")
+    return [(re.compile(cfg[s]["regex"]), cfg[s]["replace"]) for s in cfg.sections()]
+
+
+def comparable(outputs: list, sanitizers=None) -> list:
+    """What strict nbval compares of a cell's outputs, sanitized; glue records left out."""
+    sanitizers = _sanitizers() if sanitizers is None else sanitizers
+
+    def clean(text: str) -> str:
+        for regex, replace in sanitizers:
+            text = regex.sub(replace, text)
+        return text
+
+    kept, stream = [], {}
+    for out in outputs:
+        kind = out["output_type"]
+        if kind == "stream":  # consecutive stream outputs read as one text
+            stream[out["name"]] = stream.get(out["name"], "") + out["text"]
+            continue
+        if out.get("metadata", {}).get("scrapbook"):
+            continue
+        if kind == "error":
+            kept.append(("error", out["ename"], clean(out["evalue"])))
+            continue
+        data = {k: clean(v if isinstance(v, str) else "".join(v)) for k, v in out["data"].items()}
+        data = {k: v for k, v in data.items() if k in COMPARED}
+        if data:
+            kept.append((kind, data))
+    return [("stream", k, clean(v)) for k, v in sorted(stream.items())] + kept
+
+
+def test_comparable_outputs_see_a_changed_number():
+    out = [{"output_type": "stream", "name": "stdout", "text": "acc 0.91 in 3.2 s\n"}]
+    changed = [{"output_type": "stream", "name": "stdout", "text": "acc 0.92 in 5.0 s\n"}]
+    slower = [{"output_type": "stream", "name": "stdout", "text": "acc 0.91 in 5.0 s\n"}]
+    assert comparable(out) != comparable(changed)
+    assert comparable(out) == comparable(slower)  # a timing, as nbval sanitizes it
+
+
 @pytest.mark.parametrize("chapter", CHAPTERS, ids=[p.stem for p in CHAPTERS])
 def test_chapter_runs_alone(kernel, chapter, tmp_path):
     alone = tmp_path / chapter.name
-    shutil.copy(chapter, alone)  # nothing else from the repository comes along
+    shutil.copy(STUDENT / chapter.name, alone)  # nothing else from the repository comes along
     nb = nbformat.read(alone, as_version=4)
     client = NotebookClient(
         nb, timeout=600, kernel_name=kernel, resources={"metadata": {"path": str(tmp_path)}}
@@ -126,3 +177,26 @@ def test_chapter_runs_alone(kernel, chapter, tmp_path):
         and "raises-exception" not in c.get("metadata", {}).get("tags", [])
     ]
     assert not errors
+    stored = [c for c in nbformat.read(chapter, as_version=4).cells if c.cell_type == "code"]
+    ran = [c for c in nb.cells if c.cell_type == "code"]
+    assert [c.source for c in ran] == [c.source for c in stored]
+    sanitizers = _sanitizers()
+    for i, (got, want) in enumerate(zip(ran, stored, strict=True)):
+        # Without MyST-NB, glue(..., display=True) shows its value as a plain output.
+        shown = [o for o in got.outputs if not _glue_display(o, want.outputs)]
+        assert comparable(shown, sanitizers) == comparable(want.outputs, sanitizers), (
+            f"{chapter.name}, code cell {i}: outputs differ from the chapter's"
+        )
+
+
+def _glue_display(output, stored) -> bool:
+    """An output that glue(..., display=True) printed where MyST-NB would have recorded it."""
+    if output.get("output_type") != "display_data":
+        return False
+    text = output.get("data", {}).get("text/plain")
+    records = [
+        o["data"].get("application/papermill.record/text/plain")
+        for o in stored
+        if o.get("metadata", {}).get("scrapbook")
+    ]
+    return text is not None and text in records
