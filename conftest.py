@@ -4,7 +4,8 @@
   environment): results then do not depend on the machine's core count, and small matrix
   products are not slowed down by thread contention.
 - The browser tests run only when asked for with ``--site``, the chapters-alone tests
-  with ``--standalone``, the JupyterLab test with ``--lab``.
+  with ``--standalone``, the JupyterLab test with ``--lab``, the PDF's checks with ``--pdf``,
+  the grading of assignments with ``--assignments=fast`` (two chapters) or ``=all``.
 """
 
 import os
@@ -19,6 +20,7 @@ _OPT_IN = {
     "site": "browser test: build the site, then run pytest --site tests/site",
     "standalone": "chapters run alone: pytest --standalone tests/standalone (make test does)",
     "lab": "JupyterLab browser test: pytest --lab tests/lab (make test does)",
+    "pdf": "the PDF's checks: make pdf builds it and runs pytest --pdf tests/pdf",
 }
 
 
@@ -41,6 +43,17 @@ def pytest_addoption(parser):
         default=False,
         help="open the chapters in a real JupyterLab in a browser (make test does)",
     )
+    parser.addoption("--pdf", action="store_true", default=False, help="check book.pdf")
+    parser.addoption(
+        "--assignments",
+        choices=["fast", "all"],
+        default=None,
+        help="grade assignment submissions with otter: two chapters (make test) or all seven",
+    )
+
+
+def pytest_configure(config):
+    config.addinivalue_line("markers", "slow_chapter: graded only with --assignments=all")
 
 
 def pytest_collection_modifyitems(config, items):
@@ -51,3 +64,9 @@ def pytest_collection_modifyitems(config, items):
         for item in items:
             if marker in item.keywords:
                 item.add_marker(skip)
+    grading = config.getoption("--assignments")
+    for item in items:
+        if "assignments" in item.keywords and grading is None:
+            item.add_marker(pytest.mark.skip(reason="pytest --assignments=fast tests/assignments"))
+        elif "slow_chapter" in item.keywords and grading == "fast":
+            item.add_marker(pytest.mark.skip(reason="make assignments-test grades all chapters"))

@@ -45,6 +45,10 @@ EXERCISE = re.compile(
     r"^:::\{exercise\}[^\n]*\n(?P<options>(?::[\w-]+:[^\n]*\n)*)(?P<body>.*?)\n:::\s*$",
     re.DOTALL,
 )
+BLOCK = re.compile(
+    r"^:::\{(?P<kind>exercise|solution)\}[^\n]*\n.*?^:::[ \t]*$", re.DOTALL | re.MULTILINE
+)
+LABEL = re.compile(r"^:label:\s*(\S+)", re.MULTILINE)
 EVAL = re.compile(r"\{eval\}`(?P<expr>[^`]+)`")
 
 WHAT = {
@@ -173,6 +177,18 @@ def question_cells(exercise_id: str, spec: dict, prompt: str, number: str) -> li
     ]
 
 
+def split_markdown(text: str) -> list[tuple[str, str]]:
+    """A markdown cell as ``("text" | "exercise" | "solution", chunk)`` pieces, in order
+    (a cell may hold a heading, one exercise's solution and the next exercise)."""
+    pieces, at = [], 0
+    for block in BLOCK.finditer(text):
+        pieces.append(("text", text[at : block.start()]))
+        pieces.append((block["kind"], block[0]))
+        at = block.end()
+    pieces.append(("text", text[at:]))
+    return [(kind, chunk.strip()) for kind, chunk in pieces if chunk.strip()]
+
+
 def master_notebook(chapter: Path, specs: dict[str, dict] | None = None):
     """The chapter as an Otter Assign master: exercises as questions, solutions kept out.
 
@@ -180,31 +196,41 @@ def master_notebook(chapter: Path, specs: dict[str, dict] | None = None):
     specs = exercise_specs(chapter) if specs is None else specs
     nb = nbformat.read(chapter, as_version=4)
     cells, found = [_raw(_config_cell(chapter.stem))], []
-    previous_markdown = None
+    prompts = {}  # label -> the exercise's markdown cell, until its check cell turns up
     for cell in nb.cells:
-        if cell.cell_type == "markdown" and cell.source.lstrip().startswith(":::{solution}"):
-            continue  # the solution stays in the book
-        if cell.cell_type == "code":
-            cell.outputs, cell.execution_count = [], None
-            match = CHECK_CELL.search(cell.source)
-            if match:
-                ex_id = match["id"]
-                if ex_id not in specs:
-                    raise ValueError(f"{chapter.name} checks {ex_id!r}, which has no spec.")
-                if previous_markdown is None or not EXERCISE.match(previous_markdown.strip()):
-                    raise ValueError(f"{chapter.name}: no exercise text before {ex_id!r}.")
-                cells.pop()  # the exercise's markdown becomes the question's prompt
-                found.append(ex_id)
-                number = f"{int(chapter.name[:2])}.{len(found)}"
-                cells.extend(question_cells(ex_id, specs[ex_id], previous_markdown, number))
-                previous_markdown = None
+        if cell.cell_type != "code":
+            pieces = split_markdown(plain_prose(cell))
+            if [kind for kind, _ in pieces] == ["text"]:  # plain prose: keep the cell
+                cell.source = pieces[0][1]
+                cell.metadata.pop("user_expressions", None)
+                cells.append(cell)
                 continue
+            for kind, chunk in pieces:
+                if kind == "solution":
+                    continue  # the solution stays in the book
+                piece = nbformat.v4.new_markdown_cell(chunk)
+                if kind == "exercise" and (label := LABEL.search(chunk)):
+                    prompts[label[1]] = piece
+                cells.append(piece)
+            continue
+        match = CHECK_CELL.search(cell.source)
+        if not match:
+            cell.outputs, cell.execution_count = [], None
             cells.append(cell)
-        else:
-            cell.source = plain_prose(cell)
-            cell.metadata.pop("user_expressions", None)
-            cells.append(cell)
-        previous_markdown = cell.source if cell.cell_type == "markdown" else None
+            continue
+        ex_id = match["id"]
+        if ex_id not in specs:
+            raise ValueError(f"{chapter.name} checks {ex_id!r}, which has no spec.")
+        if ex_id not in prompts:
+            raise ValueError(f"{chapter.name}: no exercise labelled {ex_id!r} before its check.")
+        prompt = prompts.pop(ex_id)
+        cells.remove(prompt)  # the exercise's text becomes the question's prompt
+        found.append(ex_id)
+        number = f"{int(chapter.name[:2])}.{len(found)}"
+        cells.extend(question_cells(ex_id, specs[ex_id], prompt.source, number))
+    for prompt in prompts.values():  # an exercise without a checker stays, ungraded
+        if match := EXERCISE.match(prompt.source):
+            prompt.source = f"**Exercise (not graded)**\n\n{match['body'].strip()}"
     missing = sorted(set(specs) - set(found))
     if missing:
         raise ValueError(f"{chapter.name} has specs without an exercise cell: {missing}.")
