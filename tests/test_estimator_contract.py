@@ -273,6 +273,9 @@ EXPECTED_FAILED_CHECKS = {
         "product over a subset of rows can round the last bit differently",
     },
 }
+# Declared failures that depend on the CPU's rounding (they pass on some code paths, e.g.
+# under MKL_CBWR=COMPATIBLE ATEN_CPU_CAPABILITY=default): may fail, need not.
+MACHINE_DEPENDENT = {("NeuralClassifier", "check_methods_subset_invariance")}
 CHECKED = {
     "BernoulliNaiveBayes": du.BernoulliNaiveBayes,
     "GaussianNaiveBayes": du.GaussianNaiveBayes,
@@ -295,7 +298,8 @@ def test_check_estimator(name):
         results = check_estimator(CHECKED[name](), on_fail=None)
     failed = {r["check_name"] for r in results if r["status"] == "failed"}
     assert failed - set(expected) == set(), "undeclared failures"
-    assert set(expected) - failed == set(), "declared failures that now pass: remove them"
+    passing = {c for c in set(expected) - failed if (name, c) not in MACHINE_DEPENDENT}
+    assert passing == set(), "declared failures that now pass: remove them"
     assert len(results) > 40
     assert all(reason for reason in expected.values())
 
