@@ -516,3 +516,16 @@ def test_every_model_samples_as_sample_n_rng():
     only_x = mixture.sample(6, np.random.default_rng(2))  # the same default as the VAE
     np.testing.assert_array_equal(Xs, only_x)
     assert zs.shape == (6,) and set(zs) <= {0, 1}
+
+
+def test_the_distribution_ships_every_subpackage():
+    """pyproject.toml lists packages by hand: a new subpackage missing there would be left
+    out of the wheel that Colab and `make standalone` install (found once: bayesnet/)."""
+    import tomllib
+    from pathlib import Path
+
+    from setuptools import find_packages
+
+    root = Path(__file__).parents[1]
+    listed = tomllib.loads((root / "pyproject.toml").read_text())["tool"]["setuptools"]["packages"]
+    assert sorted(listed) == sorted(find_packages(str(root), include=["dgm_utils*"]))
