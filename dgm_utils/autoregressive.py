@@ -183,7 +183,7 @@ class FVSBN(BinaryAutoregressive):
         Number of binary variables (64 for the 8x8 digits).
     dtype : torch.float64 or torch.float32, optional
         torch's default dtype when omitted (float32, or float64 after
-        :func:`dgm_utils.reproducible`, as the book's chapters run).
+        :func:`~dgm_utils.training.reproducible`, as the book's chapters run).
 
     Attributes
     ----------
@@ -267,7 +267,7 @@ class NADE(BinaryAutoregressive):
         ``generator=`` (its former name) still works, with a FutureWarning.
     dtype : torch.float64 or torch.float32, optional
         torch's default dtype when omitted (float32, or float64 after
-        :func:`dgm_utils.reproducible`, as the book's chapters run).
+        :func:`~dgm_utils.training.reproducible`, as the book's chapters run).
 
     Attributes
     ----------

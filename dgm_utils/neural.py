@@ -106,12 +106,12 @@ class NeuralClassifier(ClassifierMixin, BaseEstimator, nn.Module):
     epochs : int, default 300
     lr : float, default 0.05
     weight_decay : float, default 0.0
-        Full-batch Adam in :meth:`fit` (through :func:`dgm_utils.train`).
+        Full-batch Adam in :meth:`fit` (through :func:`~dgm_utils.training.train`).
     random_state : int, numpy RandomState or None, default None
         Seed of the initial weights (``torch.Generator().manual_seed(random_state)`` for an
         int); None draws them from torch's global generator, as ``nn.Linear`` does.
     dtype : torch.float64 or torch.float32, optional
-        torch's default dtype when omitted (float64 after :func:`dgm_utils.reproducible`).
+        torch's default dtype when omitted (float64 after :func:`~dgm_utils.training.reproducible`).
     generator, seed : deprecated
         Former ways to fix the initial weights and the training's randomness; use
         ``random_state``. Both warn (FutureWarning).
@@ -280,7 +280,7 @@ class NeuralClassifier(ClassifierMixin, BaseEstimator, nn.Module):
     def fit(self, X, y) -> NeuralClassifier:
         r"""Maximise the conditional log-likelihood :math:`\sum_n \log p(y_n \mid x_n)`.
 
-        Full-batch Adam, through the book's one training loop (:func:`dgm_utils.train`):
+        Full-batch Adam, through the book's one training loop (:func:`~dgm_utils.training.train`):
         the objective of a row ``[x, y]`` is ``conditional(x).log_prob(y)``. The layers are
         built, and their initial weights drawn from ``random_state``, at every fit.
 

@@ -11,6 +11,7 @@ import math
 import time
 import warnings
 from collections.abc import Callable
+from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
 
 import torch
@@ -35,7 +36,7 @@ _settings = {"grad_bits": None}
 _MISSING = object()
 
 
-class _Reproducible:
+class _Reproducible(AbstractContextManager):
     """What :func:`reproducible` returns: the switch, usable as a context manager."""
 
     def __init__(self, enabled: bool):
@@ -64,7 +65,7 @@ class _Reproducible:
         )
 
 
-def reproducible(enabled: bool = True) -> _Reproducible:
+def reproducible(enabled: bool = True) -> AbstractContextManager:
     """Switch on (or off) the book's bit-for-bit reproducibility across CPUs.
 
     Introduced in chapter 6, Neural models; every chapter that trains a network calls it
@@ -332,7 +333,7 @@ def train(
         the run.
     grad_bits : int, optional
         Round each gradient tensor to this many significant bits of its largest entry
-        before the Adam step (see :func:`round_gradients_`). By default no rounding (plain
+        before the Adam step (see ``round_gradients_``). By default no rounding (plain
         Adam), or 16 bits after :func:`reproducible`, which explains why. 0 turns it off.
     seed, grad_step : deprecated
         Former arguments. ``seed=s`` is ``rng=torch.Generator().manual_seed(s)``;

@@ -107,7 +107,7 @@ class VAE(nn.Module):
         Nonlinearity between hidden layers.
     dtype : torch.float64 or torch.float32, optional
         torch's default dtype when omitted (float32, or float64 after
-        :func:`dgm_utils.reproducible`, as the book's chapters run).
+        :func:`~dgm_utils.training.reproducible`, as the book's chapters run).
 
     Attributes
     ----------

@@ -2,7 +2,7 @@
 
 Introduced in chapter 4, Bayesian networks. A CPT is an array of shape
 ``(*parent_cards, child_card)`` whose last axis sums to 1; these functions check one as
-:class:`~dgm_utils.bayesnet.BayesianNetwork` receives it, and name or print its entries.
+:class:`~dgm_utils.bayesnet.model.BayesianNetwork` receives it, and name or print its entries.
 """
 
 from __future__ import annotations

@@ -40,7 +40,7 @@ _PATH_MIN_ENTRIES = 100_000
 
 
 class VariableElimination:
-    """Variable elimination on a :class:`~dgm_utils.bayesnet.BayesianNetwork`.
+    """Variable elimination on a :class:`~dgm_utils.bayesnet.model.BayesianNetwork`.
 
     Introduced in chapter 4, Bayesian networks. ``net.query(variables, evidence)`` uses one
     of these; make your own to plan afresh for every call (``cache_plans=False``, as a
@@ -72,7 +72,7 @@ class VariableElimination:
         self._plans: dict[tuple, _Plan] = {}
 
     def query(self, variables: Sequence[str], evidence: Mapping | None = None) -> np.ndarray:
-        """p(variables | evidence); see :meth:`BayesianNetwork.query` (same checks and errors).
+        """p(variables | evidence); see :meth:`~dgm_utils.bayesnet.model.BayesianNetwork.query` (same checks and errors).
 
         Introduced in chapter 4, Bayesian networks.
         """
@@ -82,7 +82,7 @@ class VariableElimination:
     def unnormalised(self, variables: list[str], evidence: dict[str, int]) -> np.ndarray:
         """A table proportional to p(variables, evidence), all zeros if the evidence is
         impossible. ``variables`` and ``evidence`` (state indices) must be checked already
-        (:meth:`BayesianNetwork.check_query`).
+        (:meth:`~dgm_utils.bayesnet.model.BayesianNetwork.check_query`).
 
         Introduced in chapter 4, Bayesian networks.
         """

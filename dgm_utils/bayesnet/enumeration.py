@@ -47,7 +47,7 @@ def enumerate_joint(
 ) -> np.ndarray:
     """p(variables, evidence): the joint summed over every assignment of the unobserved
     variables, vectorised (one row per term of the sum). Arguments must be checked already
-    (:meth:`BayesianNetwork.check_query`); this is ``net.query(..., method="enumeration")``.
+    (:meth:`~dgm_utils.bayesnet.model.BayesianNetwork.check_query`); this is ``net.query(..., method="enumeration")``.
 
     Introduced in chapter 4, Bayesian networks.
     """
@@ -86,7 +86,7 @@ def enumerate_query(net: BayesianNetwork, variables, evidence=None) -> np.ndarra
     Raises
     ------
     ValueError
-        As :meth:`BayesianNetwork.query`, and when the sum has more than
+        As :meth:`~dgm_utils.bayesnet.model.BayesianNetwork.query`, and when the sum has more than
         ``ENUMERATION_LIMIT`` terms (refused before summing, with the count).
     """
     variables, evidence = net.check_query(variables, evidence)  # state names -> indices

@@ -3,7 +3,7 @@
 Introduced in chapter 4, Bayesian networks. :class:`DAG` holds each node's parents (in the
 order of its CPT's axes, hence lists, never sets) and answers questions about the graph
 alone: topological order, d-separation, local independencies. The algorithms are
-networkx's; :class:`~dgm_utils.bayesnet.BayesianNetwork` adds the CPTs.
+networkx's; :class:`~dgm_utils.bayesnet.model.BayesianNetwork` adds the CPTs.
 """
 
 from __future__ import annotations
@@ -25,7 +25,7 @@ class DAG:
     ----------
     parents : dict of str -> list of str
         Each node's parents. Every node is a key, including nodes without parents
-        (``parents["D"] = []``); the order of the keys is the order of :attr:`nodes`.
+        (``parents["D"] = []``); the order of the keys is the order of ``nodes``.
 
     Raises
     ------
@@ -71,7 +71,7 @@ class DAG:
         return list(self._order)
 
     def to_networkx(self) -> nx.DiGraph:
-        """The graph as a ``networkx.DiGraph`` (a copy; nodes in :attr:`nodes` order).
+        """The graph as a ``networkx.DiGraph`` (a copy; nodes in ``nodes`` order).
 
         Introduced in chapter 4, Bayesian networks.
         """

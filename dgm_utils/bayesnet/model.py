@@ -39,7 +39,7 @@ class BayesianNetwork(DAG):
     parents : dict of str -> list of str
         The graph: each node's parents, in the order of its CPT's axes. Every node is a key,
         including nodes without parents (``parents["D"] = []``); the order of the keys is the
-        order of :attr:`nodes` and of the columns of :meth:`sample` and :meth:`log_prob`.
+        order of ``nodes`` and of the columns of :meth:`sample` and :meth:`log_prob`.
     cpts : dict of str -> array of shape ``(*[card(p) for p in parents[node]], card(node))``
         ``cpts[node][pa_1, ..., pa_k, x]`` is ``p(node = x | parents = (pa_1, ..., pa_k))``:
         non-negative, and summing to 1 along the last axis (to within 1e-6; rows are then
@@ -302,7 +302,7 @@ class BayesianNetwork(DAG):
 
         Parameters
         ----------
-        X : array of shape (n, len(nodes)) of state indices, columns in :attr:`nodes` order
+        X : array of shape (n, len(nodes)) of state indices, columns in ``nodes`` order
 
         Returns
         -------
@@ -337,7 +337,7 @@ class BayesianNetwork(DAG):
 
         Returns
         -------
-        X : array of shape (n, len(nodes)) of state indices, columns in :attr:`nodes` order
+        X : array of shape (n, len(nodes)) of state indices, columns in ``nodes`` order
             dtype int8 (int32 if some variable has more than 127 states).
         """
         return self._sampler.sample(n, rng)

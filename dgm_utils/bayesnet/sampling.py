@@ -94,7 +94,7 @@ class AncestralSampler:
 
 
 def ancestral_sample(net: BayesianNetwork, n: int, rng: np.random.Generator) -> np.ndarray:
-    """Ancestral sampling written for reading: the algorithm of :meth:`BayesianNetwork.sample`.
+    """Ancestral sampling written for reading: the algorithm of :meth:`~dgm_utils.bayesnet.model.BayesianNetwork.sample`.
 
     Introduced in chapter 4, Bayesian networks. Visit the nodes in topological order and draw
     each from the CPT row that its parents' (already drawn) states select, by the inverse CDF
