@@ -10,6 +10,9 @@
  * 4. Search results: snippets are plain prose (no maths source, no launch or download menu),
  *    and the query is highlighted as whole words: "d-separation" marks "d-separation", not
  *    every "d" (Sphinx marks every occurrence of every fragment of the query).
+ * 5. The sidebar's search box stays under the sticky title: the theme scrolls the sidebar to
+ *    the current page's entry, which on a long table of contents scrolled the box away.
+ *    dgm.css makes it sticky at --dgm-sidebar-title-height, measured here.
  */
 (function () {
   "use strict";
@@ -170,4 +173,16 @@
   }
   patchSearch();
   document.addEventListener("DOMContentLoaded", patchSearch);
+
+  // 5. Sticky search box in the sidebar -----------------------------------------------------
+  function titleHeight() {
+    var title = document.querySelector(
+      ".bd-sidebar-primary .sidebar-primary-items__start > .sidebar-primary-item:first-child");
+    if (title) {
+      document.documentElement.style.setProperty(
+        "--dgm-sidebar-title-height", title.offsetHeight + "px");
+    }
+  }
+  document.addEventListener("DOMContentLoaded", titleHeight);
+  window.addEventListener("resize", titleHeight);
 })();
